@@ -1,0 +1,38 @@
+import { parsers, type EnvVar } from './env-schema';
+
+const { int, list, oneOf, string, url } = parsers;
+
+/** Kafka connection and topic prefix, shared by every service and the cli. */
+export const kafkaEnv = {
+  PG2DDB_KAFKA_BROKERS: { description: 'Kafka bootstrap servers, comma-separated host:port', parse: list } as EnvVar<string[]>,
+  PG2DDB_TOPIC_PREFIX: { description: "Debezium topic.prefix, also the prefix of pg2ddb's own topics", default: 'pg2ddb', parse: string } as EnvVar<string>,
+  PG2DDB_KAFKA_CLIENT_ID: { description: 'Kafka client id', default: 'pg2ddb', parse: string } as EnvVar<string>,
+};
+
+/** DynamoDB endpoint (empty for AWS) and region; credentials come from the default AWS chain. */
+export const dynamoEnv = {
+  PG2DDB_DYNAMO_ENDPOINT: { description: 'DynamoDB endpoint URL (set for DynamoDB Local; unset for AWS)', default: undefined, parse: url } as EnvVar<string | undefined>,
+  AWS_REGION: { description: 'AWS region of the DynamoDB table', default: 'us-east-1', parse: string } as EnvVar<string>,
+};
+
+/** PostgreSQL connection (used by the reconciler and the cli). */
+export const postgresEnv = {
+  PG2DDB_PG_HOST: { description: 'PostgreSQL host', default: '127.0.0.1', parse: string } as EnvVar<string>,
+  PG2DDB_PG_PORT: { description: 'PostgreSQL port', default: 5432, parse: int(1, 65535) } as EnvVar<number>,
+  PG2DDB_PG_USER: { description: 'PostgreSQL user (needs REPLICATION for the connector)', parse: string } as EnvVar<string>,
+  PG2DDB_PG_PASSWORD: { description: 'PostgreSQL password', secret: true, default: '', parse: string } as EnvVar<string>,
+  PG2DDB_PG_DATABASE: { description: 'PostgreSQL database', parse: string } as EnvVar<string>,
+};
+
+/** What every service process needs: where its mapping is, its HTTP port and log format. */
+export const serviceEnv = {
+  PG2DDB_MAPPING_FILE: { description: 'path of the mapping file (YAML or JSON)', parse: string } as EnvVar<string>,
+  PG2DDB_HTTP_PORT: { description: 'port of /health/live, /health/ready and /metrics', default: 0, parse: int(0, 65535) } as EnvVar<number>,
+  PG2DDB_LOG_FORMAT: { description: 'json (production) or pretty (local)', default: 'json', parse: oneOf('json', 'pretty') } as EnvVar<'json' | 'pretty'>,
+  PG2DDB_LOG_LEVEL: { description: 'error, warn, log, debug or verbose', default: 'log', parse: oneOf('error', 'warn', 'log', 'debug', 'verbose') } as EnvVar<'error' | 'warn' | 'log' | 'debug' | 'verbose'>,
+};
+
+/** The Kafka Connect REST endpoint (cli only). */
+export const connectEnv = {
+  PG2DDB_CONNECT_URL: { description: 'Kafka Connect REST URL', default: 'http://127.0.0.1:8083', parse: url } as EnvVar<string>,
+};

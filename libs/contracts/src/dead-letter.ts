@@ -1,0 +1,26 @@
+/** The pipeline stage that gave up on a message. */
+export type DeadLetterStage = 'transformer' | 'writer' | 'reconciler' | 'replay';
+
+/** A message no stage could process: kept with the reason and everything needed to replay it. */
+export interface DeadLetter {
+  v: 1;
+  stage: DeadLetterStage;
+  /** Stable error code, e.g. `MAPPING_NUMBER_TOO_PRECISE`. */
+  code: string;
+  /** Human-readable reason naming what was wrong and where. */
+  message: string;
+  original: {
+    topic: string;
+    partition: number;
+    offset: string;
+    /** Message key and value as UTF-8 text, or base64 when not valid UTF-8 (see `encoding`). */
+    key: string | null;
+    value: string | null;
+    encoding: 'utf8' | 'base64';
+    headers: Record<string, string>;
+    timestamp: string;
+  };
+  /** Structured context (entity, column, value) when the stage had it. */
+  details?: Record<string, unknown>;
+  failedAt: string;
+}

@@ -1,0 +1,22 @@
+export type { AttributeMap, AttributeValue } from './attribute-value';
+export type { DeadLetter, DeadLetterStage } from './dead-letter';
+export {
+  UNAVAILABLE_VALUE_PLACEHOLDER,
+  type ConnectSchema,
+  type DebeziumEnvelope,
+  type DebeziumOp,
+  type DebeziumPayload,
+  type DebeziumSource,
+  type Row,
+} from './debezium-envelope';
+export type { DriftEvent, DriftSummary } from './drift-event';
+export { changeTopic, parseChangeTopic, topicNames, type TopicNames } from './topics';
+export {
+  writeCommandKey,
+  type DeleteCommand,
+  type PutCommand,
+  type SourceCoordinates,
+  type UpdateCommand,
+  type WriteCommand,
+} from './write-command';
+export { RESERVED_ATTRIBUTES, type GsiSpec, type KeyAttribute, type TableSpec } from './table-spec';

@@ -1,0 +1,49 @@
+/**
+ * Every Kafka topic name pg2ddb reads or writes comes from here, so a prefix change or a new
+ * topic is one edit. The prefix is Debezium's `topic.prefix` and is configurable per deployment.
+ */
+export interface TopicNames {
+  /** Write commands from transformer to writer, keyed by DynamoDB table + PK + SK. */
+  readonly writes: string;
+  /** Dead letters from every stage. */
+  readonly dlq: string;
+  /** Drift events and per-run summaries from the reconciler. */
+  readonly drift: string;
+  /** Debezium heartbeats (kept separate so they never reach the mapping). */
+  readonly heartbeat: string;
+}
+
+const PREFIX_PATTERN = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+/** The topic names for one deployment prefix. Throws on a prefix Kafka would reject. */
+export function topicNames(prefix: string): TopicNames {
+  assertPrefix(prefix);
+  return {
+    writes: `${prefix}.writes`,
+    dlq: `${prefix}.dlq`,
+    drift: `${prefix}.drift`,
+    heartbeat: `__debezium-heartbeat.${prefix}`,
+  };
+}
+
+/** Debezium's change topic for one table: `<prefix>.<schema>.<table>`. */
+export function changeTopic(prefix: string, schema: string, table: string): string {
+  assertPrefix(prefix);
+  return `${prefix}.${schema}.${table}`;
+}
+
+/** Splits a Debezium change topic back into schema and table, or undefined when it is not one. */
+export function parseChangeTopic(prefix: string, topic: string): { schema: string; table: string } | undefined {
+  if (!topic.startsWith(`${prefix}.`)) return undefined;
+  const rest = topic.slice(prefix.length + 1).split('.');
+  if (rest.length !== 2 || !rest[0] || !rest[1]) return undefined;
+  return { schema: rest[0], table: rest[1] };
+}
+
+function assertPrefix(prefix: string): void {
+  if (!PREFIX_PATTERN.test(prefix) || prefix.length > 200) {
+    throw new Error(
+      `invalid topic prefix ${JSON.stringify(prefix)}: use letters, digits, '_', '-' and '.' separators`,
+    );
+  }
+}

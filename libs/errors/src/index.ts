@@ -1,0 +1,1 @@
+export { Pg2ddbError, errorCode, errorMessage, isRetriable } from './pg2ddb-error';

@@ -1,0 +1,70 @@
+import { Pg2ddbError } from '@pg2ddb/errors';
+import type { ConnectorConfig } from './connector-config';
+
+export interface ConnectorStatus {
+  name: string;
+  connector: { state: string; trace?: string };
+  tasks: Array<{ id: number; state: string; trace?: string }>;
+}
+
+/** The few Kafka Connect REST calls pg2ddb needs, with errors that say what Connect answered. */
+export class ConnectClient {
+  constructor(private readonly baseUrl: string) {}
+
+  /** Creates or updates the connector (PUT is idempotent). Returns true when it was created. */
+  async apply(connector: ConnectorConfig): Promise<boolean> {
+    const response = await this.request('PUT', `/connectors/${encodeURIComponent(connector.name)}/config`, connector.config);
+    return response.status === 201;
+  }
+
+  async status(name: string): Promise<ConnectorStatus | undefined> {
+    const response = await this.request('GET', `/connectors/${encodeURIComponent(name)}/status`, undefined, [404]);
+    return response.status === 404 ? undefined : ((await response.json()) as ConnectorStatus);
+  }
+
+  async delete(name: string): Promise<boolean> {
+    const response = await this.request('DELETE', `/connectors/${encodeURIComponent(name)}`, undefined, [404]);
+    return response.status !== 404;
+  }
+
+  /**
+   * Waits until the connector and all its tasks are RUNNING. A FAILED state stops the wait at once
+   * with Connect's own trace, which names the cause (bad password, missing wal_level=logical, ...).
+   */
+  async waitUntilRunning(name: string, timeoutMs = 60000): Promise<ConnectorStatus> {
+    const deadline = Date.now() + timeoutMs;
+    let last: ConnectorStatus | undefined;
+    while (Date.now() < deadline) {
+      last = await this.status(name);
+      const failed = last && [last.connector, ...last.tasks].find((part) => part.state === 'FAILED');
+      if (failed) {
+        const firstLines = (failed.trace ?? 'no trace').split('\n').slice(0, 3).join(' | ');
+        throw new Pg2ddbError('CONNECTOR_FAILED', `connector ${name} FAILED: ${firstLines}`, { details: { status: last } });
+      }
+      if (last && last.connector.state === 'RUNNING' && last.tasks.length > 0 && last.tasks.every((task) => task.state === 'RUNNING')) return last;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    throw new Pg2ddbError('CONNECTOR_NOT_RUNNING', `connector ${name} not RUNNING after ${timeoutMs} ms (last status: ${JSON.stringify(last)})`, { retriable: true });
+  }
+
+  private async request(method: string, path: string, body?: unknown, okStatuses: number[] = []): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(30000),
+      });
+    } catch (error) {
+      throw new Pg2ddbError('CONNECT_UNREACHABLE', `Kafka Connect at ${this.baseUrl} is unreachable (${(error as Error).message}); is the worker running?`, { retriable: true, cause: error });
+    }
+    if (!response.ok && !okStatuses.includes(response.status)) {
+      const text = await response.text();
+      throw new Pg2ddbError('CONNECT_REQUEST_FAILED', `Kafka Connect ${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`, {
+        retriable: response.status >= 500,
+      });
+    }
+    return response;
+  }
+}

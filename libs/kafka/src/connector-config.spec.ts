@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connectorName, defaultSlotName, renderConnectorConfig } from './connector-config';
+
+const template = readFileSync(join(__dirname, '../../../infra/debezium/postgres-connector.json'), 'utf8');
+const settings = {
+  topicPrefix: 'shop-1',
+  database: { host: 'db', port: 5432, user: 'u', password: '${file:/s/pg.properties:password}', dbname: 'app' },
+  tables: ['public.orders', 'public.order_items'],
+};
+
+describe('renderConnectorConfig', () => {
+  it('fills the shipped template from settings', () => {
+    const { name, config } = renderConnectorConfig(template, settings);
+    expect(name).toBe('pg2ddb-shop-1');
+    expect(config).toMatchObject({
+      'plugin.name': 'pgoutput',
+      'database.hostname': 'db',
+      'database.port': '5432',
+      'database.password': '${file:/s/pg.properties:password}',
+      'topic.prefix': 'shop-1',
+      'slot.name': 'pg2ddb_shop_1',
+      'publication.name': 'pg2ddb_shop_1',
+      'table.include.list': 'public\\.orders,public\\.order_items',
+      'snapshot.mode': 'initial',
+      'decimal.handling.mode': 'string',
+    });
+    expect(Object.values(config).some((value) => /\$\{[a-z.]+\}/.test(value))).toBe(false);
+  });
+
+  it('rejects unknown placeholders, unused settings and an empty table list', () => {
+    expect(() => renderConnectorConfig('{"name":"${connector.name}","config":{"x":"${nope}"}}', settings)).toThrow(
+      'connector template has an unknown placeholder ${nope}',
+    );
+    expect(() => renderConnectorConfig('{"name":"${connector.name}","config":{}}', settings)).toThrow(
+      /^connector template does not use: database.hostname, /,
+    );
+    expect(() => renderConnectorConfig(template, { ...settings, tables: [] })).toThrow('the mapping has no source tables to capture');
+  });
+
+  it('derives valid slot and connector names', () => {
+    expect(defaultSlotName('My.Prefix-2')).toBe('pg2ddb_my_prefix_2');
+    expect(defaultSlotName('x'.repeat(100))).toHaveLength(63);
+    expect(connectorName('p')).toBe('pg2ddb-p');
+  });
+});

@@ -1,0 +1,85 @@
+import { Pg2ddbError } from '@pg2ddb/errors';
+
+/** What varies between deployments of the Debezium connector. */
+export interface ConnectorSettings {
+  topicPrefix: string;
+  database: { host: string; port: number; user: string; password: string; dbname: string };
+  /** `schema.table` of every mapped table. */
+  tables: string[];
+  snapshotMode?: string;
+  slotName?: string;
+  publicationName?: string;
+  topicReplicationFactor?: number;
+  topicPartitions?: number;
+}
+
+export interface ConnectorConfig {
+  name: string;
+  config: Record<string, string>;
+}
+
+/** Replication slot and publication names allow lowercase letters, digits and '_' (63 at most). */
+export function defaultSlotName(topicPrefix: string): string {
+  return `pg2ddb_${topicPrefix.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
+}
+
+/** The connector's name in Kafka Connect for a deployment prefix. */
+export function connectorName(topicPrefix: string): string {
+  return `pg2ddb-${topicPrefix}`;
+}
+
+/**
+ * Fills the `${...}` placeholders of infra/debezium/postgres-connector.json. Every placeholder
+ * must be filled and every filled value used, so a typo in the template cannot go unnoticed.
+ * Config-provider references in values (`${file:...}`, `${secrets:...}`) pass through untouched.
+ */
+export function renderConnectorConfig(template: string, settings: ConnectorSettings): ConnectorConfig {
+  if (settings.tables.length === 0) throw new Pg2ddbError('CONNECTOR_NO_TABLES', 'the mapping has no source tables to capture');
+  const slot = settings.slotName ?? defaultSlotName(settings.topicPrefix);
+  const values: Record<string, string> = {
+    'connector.name': connectorName(settings.topicPrefix),
+    'database.hostname': settings.database.host,
+    'database.port': String(settings.database.port),
+    'database.user': settings.database.user,
+    'database.password': settings.database.password,
+    'database.dbname': settings.database.dbname,
+    'topic.prefix': settings.topicPrefix,
+    'slot.name': slot,
+    'publication.name': settings.publicationName ?? slot,
+    'table.include.list': settings.tables.map(escapeRegex).join(','),
+    'snapshot.mode': settings.snapshotMode ?? 'initial',
+    'topic.replication.factor': String(settings.topicReplicationFactor ?? 1),
+    'topic.partitions': String(settings.topicPartitions ?? 1),
+  };
+  let parsed: { name?: unknown; config?: unknown };
+  try {
+    parsed = JSON.parse(template);
+  } catch (error) {
+    throw new Pg2ddbError('CONNECTOR_TEMPLATE_INVALID', `connector template is not JSON: ${(error as Error).message}`);
+  }
+  const used = new Set<string>();
+  const fill = (text: string): string =>
+    text.replace(/\$\{([a-z.]+)\}/g, (_match, name: string) => {
+      const value = values[name];
+      if (value === undefined) throw new Pg2ddbError('CONNECTOR_TEMPLATE_INVALID', `connector template has an unknown placeholder \${${name}}`);
+      used.add(name);
+      return value;
+    });
+  if (typeof parsed.name !== 'string' || typeof parsed.config !== 'object' || parsed.config === null) {
+    throw new Pg2ddbError('CONNECTOR_TEMPLATE_INVALID', 'connector template must be {"name": string, "config": {...}}');
+  }
+  const config: Record<string, string> = {};
+  for (const [key, raw] of Object.entries(parsed.config as Record<string, unknown>)) {
+    if (typeof raw !== 'string') throw new Pg2ddbError('CONNECTOR_TEMPLATE_INVALID', `connector template value of "${key}" must be a string`);
+    config[key] = fill(raw);
+  }
+  const name = fill(parsed.name);
+  const unused = Object.keys(values).filter((key) => !used.has(key));
+  if (unused.length > 0) throw new Pg2ddbError('CONNECTOR_TEMPLATE_INVALID', `connector template does not use: ${unused.join(', ')}`);
+  return { name, config };
+}
+
+// table.include.list is a list of regular expressions; a '.' in schema.table must match only itself.
+function escapeRegex(table: string): string {
+  return table.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,6 @@
+export { ConnectClient, type ConnectorStatus } from './connect-client';
+export { connectorName, defaultSlotName, renderConnectorConfig, type ConnectorConfig, type ConnectorSettings } from './connector-config';
+export { buildDeadLetter, type MessageOrigin } from './dead-letter-builder';
+export { KafkaBatchServer, type BatchSubscription, type IncomingBatch, type KafkaBatchServerOptions } from './kafka-batch-server';
+export { createKafka, ensureTopics, type KafkaLogSink } from './kafka-client';
+export { parseJsonLossless } from './lossless-json';

@@ -1,0 +1,131 @@
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import type { Consumer, ConsumerConfig, Kafka, KafkaMessage } from 'kafkajs';
+import { lastValueFrom, isObservable } from 'rxjs';
+
+/** One partition's worth of messages, handed to a `@EventPattern` handler. */
+export interface IncomingBatch {
+  topic: string;
+  partition: number;
+  messages: KafkaMessage[];
+  /** Keep the group membership alive during long work. */
+  heartbeat(): Promise<void>;
+}
+
+export interface BatchSubscription {
+  /** The `@EventPattern` the batches are dispatched to. */
+  pattern: string;
+  topics: string[];
+  fromBeginning: boolean;
+}
+
+export interface KafkaBatchServerOptions {
+  kafka: Kafka;
+  groupId: string;
+  subscriptions: BatchSubscription[];
+  consumer?: Partial<ConsumerConfig>;
+  partitionsConsumedConcurrently?: number;
+  /** Backoff between attempts when a handler throws (it is retried: nothing is skipped). */
+  retry?: { initialMs: number; maxMs: number };
+  /** Called before subscribing, e.g. to create topics. */
+  beforeSubscribe?: () => Promise<void>;
+}
+
+/**
+ * A Nest microservice transport over kafkajs that hands whole batches to handlers and commits a
+ * partition's offset only after its handler has finished (its output acknowledged or
+ * dead-lettered). A handler that throws is retried with backoff on the same batch, so a
+ * downstream outage pauses consumption (back-pressure) instead of losing messages.
+ */
+export class KafkaBatchServer extends Server implements CustomTransportStrategy {
+  private consumer?: Consumer;
+  private running = false;
+  private joined = false;
+  private crashed?: Error;
+
+  constructor(private readonly options: KafkaBatchServerOptions) {
+    super();
+  }
+
+  /** True once the consumer has joined its group and has not crashed. */
+  isReady(): boolean {
+    return this.running && this.joined && !this.crashed;
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      await this.start();
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  private async start(): Promise<void> {
+    const { kafka, groupId, subscriptions } = this.options;
+    const consumer = kafka.consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 3000, ...this.options.consumer });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      this.crashed = event.payload.error;
+      this.logger.error(`consumer crashed: ${event.payload.error.message}`);
+    });
+    await consumer.connect();
+    await this.options.beforeSubscribe?.();
+    const patternByTopic = new Map<string, string>();
+    for (const subscription of subscriptions) {
+      for (const topic of subscription.topics) patternByTopic.set(topic, subscription.pattern);
+      await consumer.subscribe({ topics: subscription.topics, fromBeginning: subscription.fromBeginning });
+    }
+    this.running = true;
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+        const pattern = patternByTopic.get(batch.topic);
+        const handler = pattern === undefined ? undefined : this.getHandlerByPattern(pattern);
+        if (!handler || batch.messages.length === 0) return;
+        const incoming: IncomingBatch = { topic: batch.topic, partition: batch.partition, messages: batch.messages, heartbeat };
+        await this.runUntilDone(async () => {
+          const result = await handler(incoming);
+          if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+        }, () => isRunning() && !isStale() && this.running, batch.topic, batch.partition);
+        if (!isRunning() || isStale()) return;
+        const last = batch.messages[batch.messages.length - 1] as KafkaMessage;
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+      },
+    });
+  }
+
+  private async runUntilDone(work: () => Promise<void>, canGoOn: () => boolean, topic: string, partition: number): Promise<void> {
+    const { initialMs, maxMs } = this.options.retry ?? { initialMs: 200, maxMs: 30000 };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await work();
+        return;
+      } catch (error) {
+        if (!canGoOn()) throw error;
+        const delay = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 20));
+        this.logger.warn(`batch of ${topic}[${partition}] failed (attempt ${attempt + 1}), retrying in ${delay} ms: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        if (!canGoOn()) throw error;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.running = false;
+    await this.consumer?.disconnect();
+  }
+
+  on(): never {
+    throw new Error('KafkaBatchServer does not emit transport events');
+  }
+
+  unwrap<T>(): T {
+    if (!this.consumer) throw new Error('KafkaBatchServer is not listening yet');
+    return this.consumer as T;
+  }
+}

@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import type { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { CustomTransportStrategy } from '@nestjs/microservices';
+import { StructuredLogger } from './structured-logger';
+
+export interface ServiceBootstrap {
+  name: string;
+  module: Type<unknown>;
+  logger: StructuredLogger;
+  httpPort: number;
+  /** Builds the Kafka transport once the application context exists. */
+  transport: (app: INestApplication) => CustomTransportStrategy;
+}
+
+/**
+ * Starts a pg2ddb service: the HTTP side (health, metrics) and the Kafka transport, with graceful
+ * shutdown on SIGINT/SIGTERM so in-flight batches finish and offsets are committed.
+ */
+export async function bootstrapService(options: ServiceBootstrap): Promise<INestApplication> {
+  const app = await NestFactory.create(options.module, { logger: options.logger, abortOnError: false });
+  app.enableShutdownHooks();
+  app.connectMicroservice({ strategy: options.transport(app) }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
+  await app.listen(options.httpPort, '0.0.0.0');
+  const address = app.getHttpServer().address() as { port: number } | null;
+  options.logger.log(`${options.name} started`, { httpPort: address?.port });
+  return app;
+}

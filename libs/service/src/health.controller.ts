@@ -1,0 +1,31 @@
+import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { Registry } from 'prom-client';
+import { Readiness } from './readiness';
+
+/** Liveness, readiness and Prometheus metrics, the same for every pg2ddb service. */
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(Readiness) private readonly readiness: Readiness,
+    @Inject(Registry) private readonly registry: Registry,
+  ) {}
+
+  @Get('health/live')
+  @HttpCode(200)
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('health/ready')
+  async ready(@Res() res: Response): Promise<void> {
+    const result = await this.readiness.evaluate();
+    res.status(result.ready ? 200 : 503).json({ status: result.ready ? 'ready' : 'not-ready', checks: result.checks });
+  }
+
+  @Get('metrics')
+  async metrics(@Res() res: Response): Promise<void> {
+    res.setHeader('Content-Type', this.registry.contentType);
+    res.send(await this.registry.metrics());
+  }
+}

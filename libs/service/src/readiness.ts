@@ -1,0 +1,27 @@
+/** A named check the service must pass before it reports ready. */
+export interface ReadinessCheck {
+  name: string;
+  check: () => boolean | Promise<boolean>;
+}
+
+/** Collects the readiness checks of a service (consumer joined, DynamoDB reachable, ...). */
+export class Readiness {
+  private readonly checks: ReadinessCheck[] = [];
+
+  add(check: ReadinessCheck): void {
+    this.checks.push(check);
+  }
+
+  /** Every check's result; a check that throws counts as not ready. */
+  async evaluate(): Promise<{ ready: boolean; checks: Record<string, boolean> }> {
+    const results: Record<string, boolean> = {};
+    for (const { name, check } of this.checks) {
+      try {
+        results[name] = await check();
+      } catch {
+        results[name] = false;
+      }
+    }
+    return { ready: Object.values(results).every(Boolean), checks: results };
+  }
+}

@@ -1,0 +1,10 @@
+export { coalesceCommands } from './coalesce-commands';
+export {
+  formatLsn,
+  formatVersion,
+  isSnapshot,
+  parseVersion,
+  sourceVersion,
+  versionParts,
+  type VersionParts,
+} from './source-version';

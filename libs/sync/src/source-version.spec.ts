@@ -1,0 +1,66 @@
+import type { DebeziumSource } from '@pg2ddb/contracts';
+import { formatLsn, isSnapshot, parseVersion, sourceVersion } from './source-version';
+
+const base: DebeziumSource = { ts_ms: 0, db: 'pg2ddb', schema: 'public', table: 't' };
+
+describe('sourceVersion', () => {
+  it('orders by commit position before the change LSN (interleaved transactions)', () => {
+    // Transaction A commits first but its change has the higher LSN; B's change is older in the WAL
+    // but B committed later, so B must win.
+    const a = sourceVersion({ ...base, lsn: 500, sequence: '["100","500"]' }, 'u');
+    const b = sourceVersion({ ...base, lsn: 300, sequence: '["600","300"]' }, 'u');
+    expect(a < b).toBe(true);
+  });
+
+  it('orders changes of one transaction by their LSN', () => {
+    const first = sourceVersion({ ...base, lsn: 10, sequence: '["5","10"]' }, 'c');
+    const second = sourceVersion({ ...base, lsn: 11, sequence: '["5","11"]' }, 'u');
+    expect(first < second).toBe(true);
+  });
+
+  it('sorts a delete before a create at the same position', () => {
+    const del = sourceVersion({ ...base, lsn: 10, sequence: '["5","10"]' }, 'd');
+    const create = sourceVersion({ ...base, lsn: 10, sequence: '["5","10"]' }, 'c');
+    expect(del < create).toBe(true);
+    expect(del.endsWith('0')).toBe(true);
+  });
+
+  it('puts snapshot reads below every change streamed after the snapshot point', () => {
+    const snapshot = sourceVersion({ ...base, lsn: 1000, snapshot: 'true' }, 'r');
+    // A transaction that began before the snapshot (its change LSN is older) and committed after it.
+    const streamed = sourceVersion({ ...base, lsn: 900, sequence: '["1000","900"]' }, 'u');
+    expect(snapshot < streamed).toBe(true);
+    expect(parseVersion(snapshot)).toEqual({ commitLsn: 1000n, changeLsn: 0n, rank: 1 });
+  });
+
+  it('is fixed width and round-trips through parseVersion, up to the largest LSN', () => {
+    const max = (1n << 64n) - 1n;
+    const version = sourceVersion({ ...base, lsn: null, sequence: `["${max}","${max}"]` }, 'u');
+    expect(version).toBe(`${'f'.repeat(32)}1`);
+    expect(parseVersion(version)).toEqual({ commitLsn: max, changeLsn: max, rank: 1 });
+  });
+
+  it('names what is wrong with a bad position', () => {
+    expect(() => sourceVersion({ ...base, sequence: 'nope' }, 'u')).toThrow('source.sequence is not JSON: "nope"');
+    expect(() => sourceVersion({ ...base, sequence: '["1"]' }, 'u')).toThrow(
+      'source.sequence is not a [lastCommitLsn, lsn] pair: "[\\"1\\"]"',
+    );
+    expect(() => sourceVersion({ ...base, sequence: '["x","1"]' }, 'u')).toThrow('source.sequence[0] is not an LSN: "x"');
+    expect(() => sourceVersion({ ...base, lsn: null, sequence: null }, 'u')).toThrow(
+      'change event has neither source.lsn nor source.sequence',
+    );
+    expect(() => sourceVersion({ ...base, snapshot: 'true' }, 'r')).toThrow('snapshot event has no source.lsn');
+    expect(() => parseVersion('abc')).toThrow('not a source version: "abc"');
+  });
+});
+
+describe('helpers', () => {
+  it('recognises every snapshot marker Debezium uses', () => {
+    for (const flag of ['true', 'first', 'last', 'incremental', true]) expect(isSnapshot({ ...base, snapshot: flag })).toBe(true);
+    for (const flag of ['false', false, undefined]) expect(isSnapshot({ ...base, snapshot: flag })).toBe(false);
+  });
+
+  it('formats LSNs the way Postgres prints them', () => {
+    expect(formatLsn(0x16b374d848n)).toBe('16/B374D848');
+  });
+});

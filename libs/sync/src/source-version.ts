@@ -1,0 +1,101 @@
+import type { DebeziumOp, DebeziumSource } from '@pg2ddb/contracts';
+
+/**
+ * Source versions order every change of a row the way Postgres committed them.
+ *
+ * A change's own `source.lsn` is not monotonic in delivery order (transactions interleave in the
+ * WAL but are delivered in commit order), so the version is built from three parts:
+ *   1. the commit-side position of the transaction: Debezium's `source.sequence[0]`
+ *      (`lastCommitLsn`), which only grows from one delivered transaction to the next;
+ *   2. the change's own LSN, which orders changes inside one transaction;
+ *   3. an operation rank, so a delete sorts before the create at the same position
+ *      (a primary-key change arrives as a delete plus a create).
+ * Snapshot reads take the snapshot's LSN as part 1 and zero as part 2, so any change streamed
+ * after the snapshot point (whose part 1 is at least the snapshot LSN and part 2 positive) wins.
+ *
+ * Each part is fixed-width lowercase hex, so comparing two versions as plain strings — as a
+ * DynamoDB condition expression does — compares them numerically.
+ */
+export interface VersionParts {
+  commitLsn: bigint;
+  changeLsn: bigint;
+  rank: 0 | 1;
+}
+
+const LSN_WIDTH = 16;
+const MAX_LSN = (1n << 64n) - 1n;
+
+/** The version of one Debezium change event. Throws when the event carries no usable position. */
+export function sourceVersion(source: DebeziumSource, op: DebeziumOp): string {
+  return formatVersion(versionParts(source, op));
+}
+
+/** The parts of a change event's version (see the module comment for the rules). */
+export function versionParts(source: DebeziumSource, op: DebeziumOp): VersionParts {
+  const rank: 0 | 1 = op === 'd' ? 0 : 1;
+  const lsn = toLsn(source.lsn, 'source.lsn');
+  if (isSnapshot(source) || op === 'r') {
+    if (lsn === undefined) throw new Error('snapshot event has no source.lsn');
+    return { commitLsn: lsn, changeLsn: 0n, rank };
+  }
+  const [lastCommit, changeFromSequence] = parseSequence(source.sequence);
+  const changeLsn = changeFromSequence ?? lsn;
+  if (changeLsn === undefined) throw new Error('change event has neither source.lsn nor source.sequence');
+  return { commitLsn: lastCommit ?? 0n, changeLsn, rank };
+}
+
+/** Fixed-width hex rendering of version parts; string order equals numeric order. */
+export function formatVersion(parts: VersionParts): string {
+  return `${hex(parts.commitLsn)}${hex(parts.changeLsn)}${parts.rank}`;
+}
+
+/** The inverse of formatVersion. Throws on anything that is not a version string. */
+export function parseVersion(version: string): VersionParts {
+  if (!/^[0-9a-f]{32}[01]$/.test(version)) throw new Error(`not a source version: ${JSON.stringify(version)}`);
+  return {
+    commitLsn: BigInt(`0x${version.slice(0, LSN_WIDTH)}`),
+    changeLsn: BigInt(`0x${version.slice(LSN_WIDTH, 2 * LSN_WIDTH)}`),
+    rank: version.endsWith('0') ? 0 : 1,
+  };
+}
+
+/** True when the event was read by a (full or incremental) snapshot rather than streamed. */
+export function isSnapshot(source: DebeziumSource): boolean {
+  const flag = source.snapshot;
+  if (typeof flag === 'boolean') return flag;
+  return flag !== undefined && flag !== null && flag !== 'false';
+}
+
+/** Renders an LSN (as Postgres prints it, `16/B374D848`) from its numeric value. */
+export function formatLsn(lsn: bigint): string {
+  return `${(lsn >> 32n).toString(16).toUpperCase()}/${(lsn & 0xffffffffn).toString(16).toUpperCase()}`;
+}
+
+function parseSequence(sequence: string | null | undefined): [bigint | undefined, bigint | undefined] {
+  if (sequence === undefined || sequence === null || sequence === '') return [undefined, undefined];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(sequence);
+  } catch {
+    throw new Error(`source.sequence is not JSON: ${JSON.stringify(sequence)}`);
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 2) {
+    throw new Error(`source.sequence is not a [lastCommitLsn, lsn] pair: ${JSON.stringify(sequence)}`);
+  }
+  return [toLsn(parsed[0], 'source.sequence[0]'), toLsn(parsed[1], 'source.sequence[1]')];
+}
+
+function toLsn(value: unknown, where: string): bigint | undefined {
+  if (value === undefined || value === null) return undefined;
+  let lsn: bigint;
+  if (typeof value === 'bigint') lsn = value;
+  else if (typeof value === 'number' && Number.isSafeInteger(value)) lsn = BigInt(value);
+  else if (typeof value === 'string' && /^\d+$/.test(value)) lsn = BigInt(value);
+  else throw new Error(`${where} is not an LSN: ${JSON.stringify(String(value))}`);
+  if (lsn < 0n || lsn > MAX_LSN) throw new Error(`${where} is out of range: ${lsn}`);
+  return lsn;
+}
+
+function hex(value: bigint): string {
+  return value.toString(16).padStart(LSN_WIDTH, '0');
+}
