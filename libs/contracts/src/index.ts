@@ -20,3 +20,4 @@ export {
   type WriteCommand,
 } from './write-command';
 export { RESERVED_ATTRIBUTES, type GsiSpec, type KeyAttribute, type TableSpec } from './table-spec';
+export { checkWriteCommand } from './write-command-check';

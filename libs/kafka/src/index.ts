@@ -1,3 +1,4 @@
+export { applyPostgresConnector } from './apply-connector';
 export { ConnectClient, type ConnectorStatus } from './connect-client';
 export { connectorName, defaultSlotName, renderConnectorConfig, type ConnectorConfig, type ConnectorSettings } from './connector-config';
 export { buildDeadLetter, type MessageOrigin } from './dead-letter-builder';

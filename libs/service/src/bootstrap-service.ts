@@ -1,12 +1,12 @@
 import 'reflect-metadata';
-import type { INestApplication, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomTransportStrategy } from '@nestjs/microservices';
 import { StructuredLogger } from './structured-logger';
 
 export interface ServiceBootstrap {
   name: string;
-  module: Type<unknown>;
+  module: Type<unknown> | DynamicModule;
   logger: StructuredLogger;
   httpPort: number;
   /** Builds the Kafka transport once the application context exists. */

@@ -25,3 +25,18 @@ export class Readiness {
     return { ready: Object.values(results).every(Boolean), checks: results };
   }
 }
+
+/** A readiness probe that calls the dependency at most every 10 s and reports the last answer. */
+export function cachedProbe(probe: () => Promise<unknown>, everyMs = 10000): () => Promise<boolean> {
+  let checkedAt = 0;
+  let last = false;
+  return async () => {
+    if (Date.now() - checkedAt < everyMs) return last;
+    checkedAt = Date.now();
+    last = await probe().then(
+      () => true,
+      () => false,
+    );
+    return last;
+  };
+}

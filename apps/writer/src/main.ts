@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { topicNames } from '@pg2ddb/contracts';
+import { createKafka, ensureTopics, KafkaBatchServer } from '@pg2ddb/kafka';
+import { bootstrapService, Readiness, StructuredLogger } from '@pg2ddb/service';
+import { readWriterConfig } from './writer-config';
+import { WriterModule } from './writer.module';
+
+async function main(): Promise<void> {
+  const config = readWriterConfig();
+  const logger = new StructuredLogger('writer', config.PG2DDB_LOG_FORMAT, config.PG2DDB_LOG_LEVEL);
+  const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-writer`, logger });
+  const topics = topicNames(config.PG2DDB_TOPIC_PREFIX);
+  await bootstrapService({
+    name: 'writer',
+    module: WriterModule.forRoot(config, kafka),
+    logger,
+    httpPort: config.PG2DDB_HTTP_PORT,
+    transport: (app) => {
+      const server = new KafkaBatchServer({
+        kafka,
+        groupId: `${config.PG2DDB_TOPIC_PREFIX}.writer`,
+        subscriptions: [{ pattern: 'writes', topics: [topics.writes], fromBeginning: true }],
+        partitionsConsumedConcurrently: config.PG2DDB_WRITER_PARTITIONS_CONCURRENTLY,
+        beforeSubscribe: () => ensureTopics(kafka, [topics.writes, topics.dlq]),
+      });
+      app.get(Readiness).add({ name: 'kafka-consumer', check: () => server.isReady() });
+      return server;
+    },
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`writer failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,4 @@
+/** Nest injection tokens of the writer. */
+export const WRITER_CONFIG = Symbol('WRITER_CONFIG');
+export const DYNAMO_CLIENT = Symbol('DYNAMO_CLIENT');
+export const KAFKA_PRODUCER = Symbol('KAFKA_PRODUCER');

@@ -1,0 +1,54 @@
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { createDynamoClient } from '@pg2ddb/dynamo';
+import { cachedProbe, Readiness, ServiceModule } from '@pg2ddb/service';
+import type { Kafka, Producer } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { DYNAMO_CLIENT, KAFKA_PRODUCER, WRITER_CONFIG } from './tokens';
+import { WriteBatchHandler } from './write-batch.handler';
+import type { WriterConfig } from './writer-config';
+import { WriterMetrics } from './writer-metrics';
+
+/** Wires the writer: DynamoDB client, DLQ producer, metrics and the batch handler. */
+@Module({})
+export class WriterModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
+    @Inject(DYNAMO_CLIENT) private readonly dynamo: DynamoDBClient,
+  ) {}
+
+  static forRoot(config: WriterConfig, kafka: Kafka): DynamicModule {
+    return {
+      module: WriterModule,
+      imports: [ServiceModule],
+      controllers: [WriteBatchHandler],
+      providers: [
+        { provide: WRITER_CONFIG, useValue: config },
+        {
+          provide: DYNAMO_CLIENT,
+          inject: [Readiness],
+          useFactory: (readiness: Readiness) => {
+            const client = createDynamoClient({ endpoint: config.PG2DDB_DYNAMO_ENDPOINT, region: config.AWS_REGION });
+            readiness.add({ name: 'dynamodb', check: cachedProbe(() => client.send(new ListTablesCommand({ Limit: 1 }))) });
+            return client;
+          },
+        },
+        {
+          provide: KAFKA_PRODUCER,
+          useFactory: async () => {
+            const producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: true });
+            await producer.connect();
+            return producer;
+          },
+        },
+        { provide: WriterMetrics, inject: [Registry], useFactory: (registry: Registry) => new WriterMetrics(registry) },
+      ],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect();
+    this.dynamo.destroy();
+  }
+}
+

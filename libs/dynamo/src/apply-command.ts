@@ -1,0 +1,62 @@
+import { DeleteItemCommand, type DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { UpdateCommand, WriteCommand } from '@pg2ddb/contracts';
+
+import { classifyDynamoError, isConditionalCheckFailed, isInvalidDocumentPath } from './classify-dynamo-error';
+import { DynamoError, DynamoErrorCode } from './dynamo-error';
+import { buildEnsureParentMaps } from './ensure-parent-maps';
+import { buildGuardedDelete } from './guarded-delete';
+import { buildGuardedPut } from './guarded-put';
+import { buildGuardedUpdate } from './guarded-update';
+
+/** What a guarded write did: written, or refused because the item already holds a newer or equal version. */
+export type ApplyOutcome = 'applied' | 'stale';
+
+/**
+ * Applies one write command with the version guard (invariant 2). Resolves `'stale'` when the
+ * item already holds a newer or equal version — not an error: the newer state wins. Rejects with a
+ * classified {@link DynamoError} (`retriable` or permanent) otherwise.
+ *
+ * An update whose `name.child` path points into a map attribute that does not exist yet first
+ * fails with a document-path error; the map is then created (guarded, `if_not_exists`) and the
+ * update retried once. A second document-path failure (the attribute exists but is no map) is
+ * permanent.
+ */
+export async function applyCommand(client: DynamoDBClient, command: WriteCommand): Promise<ApplyOutcome> {
+  try {
+    switch (command.op) {
+      case 'put':
+        await client.send(new PutItemCommand(buildGuardedPut(command)));
+        return 'applied';
+      case 'delete':
+        await client.send(new DeleteItemCommand(buildGuardedDelete(command)));
+        return 'applied';
+      case 'update':
+        return await applyUpdate(client, command);
+      default:
+        throw new DynamoError(DynamoErrorCode.INVALID_COMMAND, `Unknown write command op ${JSON.stringify((command as { op?: unknown }).op)}`);
+    }
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return 'stale';
+    throw classifyDynamoError(error, {
+      table: command?.table,
+      entity: command?.entity,
+      op: command?.op,
+      version: command?.version,
+    });
+  }
+}
+
+async function applyUpdate(client: DynamoDBClient, command: UpdateCommand): Promise<ApplyOutcome> {
+  const input = buildGuardedUpdate(command);
+  try {
+    await client.send(new UpdateItemCommand(input));
+    return 'applied';
+  } catch (error) {
+    if (!isInvalidDocumentPath(error)) throw error;
+    const ensure = buildEnsureParentMaps(command);
+    if (ensure === undefined) throw error;
+    await client.send(new UpdateItemCommand(ensure));
+    await client.send(new UpdateItemCommand(input));
+    return 'applied';
+  }
+}

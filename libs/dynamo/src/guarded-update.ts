@@ -1,0 +1,88 @@
+import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, UpdateCommand } from '@pg2ddb/contracts';
+
+import { parseAttributePath } from './attribute-path';
+import { checkCommand } from './check-command';
+import { DynamoError, DynamoErrorCode } from './dynamo-error';
+import { ExpressionBuilder } from './expression-builder';
+import { toSdkAttributeValue, toSdkItem } from './to-sdk-attribute-value';
+import { VERSION_GUARD } from './version-guard';
+
+/**
+ * Builds the UpdateItem input of an update command: `SET` every path and `_ver`, `REMOVE` the
+ * listed paths, under the version guard. Attributes the command does not name stay as they are
+ * (unavailable TOAST columns, sibling children). Paths follow {@link parseAttributePath}; every
+ * name goes through a placeholder. Overlapping paths (`a` with `a.x`, or one path twice), the
+ * reserved `_ver` and key attributes are rejected as permanent errors before DynamoDB sees them.
+ */
+export function buildGuardedUpdate(command: UpdateCommand): UpdateItemCommandInput {
+  checkCommand(command);
+  const set = command.set ?? {};
+  const remove = command.remove ?? [];
+  if (typeof set !== 'object' || set === null || !Array.isArray(remove)) {
+    throw invalid(command, '`set` must be an object and `remove` an array');
+  }
+  const builder = new ExpressionBuilder();
+  const paths = new PathTracker(command);
+  const setParts: string[] = [];
+  for (const path of Object.keys(set)) {
+    const reference = paths.reference(builder, path);
+    setParts.push(`${reference} = ${builder.value(toSdkAttributeValue(set[path] as AttributeValue))}`);
+  }
+  setParts.push(`${VERSION_GUARD.nameToken} = ${VERSION_GUARD.valueToken}`);
+  let expression = `SET ${setParts.join(', ')}`;
+  if (remove.length > 0) {
+    const removeParts: string[] = [];
+    for (const path of remove) removeParts.push(paths.reference(builder, path));
+    expression += ` REMOVE ${removeParts.join(', ')}`;
+  }
+  builder.names[VERSION_GUARD.nameToken] = VERSION_GUARD.attribute;
+  builder.values[VERSION_GUARD.valueToken] = { S: command.version };
+  return {
+    TableName: command.table,
+    Key: toSdkItem(command.key),
+    UpdateExpression: expression,
+    ConditionExpression: VERSION_GUARD.condition,
+    ExpressionAttributeNames: builder.names,
+    ExpressionAttributeValues: builder.values,
+  };
+}
+
+/** Turns paths into placeholder references and refuses paths DynamoDB would reject as overlapping. */
+class PathTracker {
+  private readonly whole = new Set<string>();
+  private readonly parents = new Set<string>();
+  private readonly children = new Set<string>();
+
+  constructor(private readonly command: UpdateCommand) {}
+
+  reference(builder: ExpressionBuilder, path: string): string {
+    if (typeof path !== 'string') throw invalid(this.command, `path ${JSON.stringify(path)} is not a string`);
+    const { name, child } = parseAttributePath(path);
+    if (name === VERSION_GUARD.attribute) throw invalid(this.command, `${name} is reserved`);
+    if (Object.prototype.hasOwnProperty.call(this.command.key, name)) {
+      throw new DynamoError(DynamoErrorCode.INVALID_KEY, `Update command changes key attribute ${name}`, {
+        details: { table: this.command.table, entity: this.command.entity, path },
+      });
+    }
+    if (child === undefined) {
+      if (this.whole.has(name) || this.parents.has(name)) throw overlap(this.command, path);
+      this.whole.add(name);
+      return builder.name(name);
+    }
+    if (this.whole.has(name) || this.children.has(path)) throw overlap(this.command, path);
+    this.parents.add(name);
+    this.children.add(path);
+    return `${builder.name(name)}.${builder.name(child)}`;
+  }
+}
+
+function overlap(command: UpdateCommand, path: string): DynamoError {
+  return invalid(command, `path ${JSON.stringify(path)} overlaps another path of the same command`);
+}
+
+function invalid(command: UpdateCommand, reason: string): DynamoError {
+  return new DynamoError(DynamoErrorCode.INVALID_COMMAND, `Invalid update command: ${reason}`, {
+    details: { table: command.table, entity: command.entity },
+  });
+}

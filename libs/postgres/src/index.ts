@@ -1,0 +1,2 @@
+export { createPgPool, quoteIdent, type PgConnection } from './pg-pool';
+export { dropPublication, dropReplicationSlot } from './replication';

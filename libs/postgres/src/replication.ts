@@ -1,0 +1,27 @@
+import type { Pool } from 'pg';
+
+/**
+ * Drops a replication slot once nothing uses it any more (a deleted connector releases its slot
+ * a moment later). A slot left behind would keep WAL on the server forever.
+ */
+export async function dropReplicationSlot(pool: Pool, slot: string, timeoutMs = 20000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await pool.query<{ active_pid: number | null }>('SELECT active_pid FROM pg_replication_slots WHERE slot_name = $1', [slot]);
+    if (rows.length === 0) return false;
+    const activePid = rows[0]?.active_pid;
+    if (activePid === null || activePid === undefined) {
+      await pool.query('SELECT pg_drop_replication_slot($1)', [slot]);
+      return true;
+    }
+    if (Date.now() > deadline) {
+      await pool.query('SELECT pg_terminate_backend($1)', [activePid]);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Drops a publication if it exists. */
+export async function dropPublication(pool: Pool, publication: string): Promise<void> {
+  await pool.query(`DROP PUBLICATION IF EXISTS "${publication.replace(/"/g, '""')}"`);
+}

@@ -1,0 +1,129 @@
+import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDynamoClient, ensureTable } from '@pg2ddb/dynamo';
+import { applyPostgresConnector, ConnectClient, connectorName, defaultSlotName } from '@pg2ddb/kafka';
+import { compileMapping, loadMapping, type CompiledMapping } from '@pg2ddb/mapping';
+import { createPgPool, dropPublication, dropReplicationSlot, quoteIdent } from '@pg2ddb/postgres';
+import { repoRoot, startServiceProcess, type ServiceName, type ServiceProcess } from '@pg2ddb/service';
+import type { Pool } from 'pg';
+import { readStackEnv, type StackEnv } from './local-stack';
+import { randomId } from './random-names';
+
+/** The random names one test owns. */
+export interface PipelineNames {
+  id: string;
+  /** Postgres schema holding the test's tables. */
+  schema: string;
+  /** Kafka topic prefix (Debezium topic.prefix). */
+  prefix: string;
+  /** DynamoDB table name. */
+  table: string;
+}
+
+export interface PipelineOptions {
+  /** Mapping text; `{{schema}}` and `{{table}}` are replaced by the test's random names. */
+  mapping: string;
+  /** SQL run in the test's schema before the connector starts (tables, replica identity, seed rows). */
+  schemaSql: string;
+  services?: ServiceName[];
+}
+
+/**
+ * One isolated pipeline on the shared stack: its own Postgres schema, topic prefix, connector and
+ * replication slot, DynamoDB table and service processes. Tests on the same stack never meet.
+ */
+export class TestPipeline {
+  private constructor(
+    readonly names: PipelineNames,
+    readonly env: StackEnv,
+    readonly pg: Pool,
+    readonly dynamo: DynamoDBClient,
+    readonly mapping: CompiledMapping,
+    readonly mappingFile: string,
+    readonly workDir: string,
+    private readonly services: ServiceProcess[],
+  ) {}
+
+  static async start(options: PipelineOptions): Promise<TestPipeline> {
+    const env = readStackEnv();
+    const id = randomId('e2e');
+    const names: PipelineNames = { id, schema: id, prefix: id, table: `pg2ddb-${id}` };
+    const workDir = mkdtempSync(join(tmpdir(), `${id}-`));
+    const mappingText = options.mapping.replace(/\{\{schema\}\}/g, names.schema).replace(/\{\{table\}\}/g, names.table);
+    const mappingFile = join(workDir, 'mapping.yaml');
+    writeFileSync(mappingFile, mappingText);
+    const mapping = compileMapping(loadMapping(mappingText, mappingFile));
+
+    const pg = createPgPool(pgConnection(env), { options: `-c search_path=${names.schema}` });
+    await pg.query(`CREATE SCHEMA ${quoteIdent(names.schema)}`);
+    await pg.query(options.schemaSql);
+
+    const dynamo = createDynamoClient({ endpoint: env.PG2DDB_DYNAMO_ENDPOINT, region: env.AWS_REGION ?? 'us-east-1' });
+    await ensureTable(dynamo, mapping.table);
+
+    await applyPostgresConnector({
+      connectUrl: must(env, 'PG2DDB_CONNECT_URL'),
+      templatePath: join(repoRoot(), 'infra/debezium/postgres-connector.json'),
+      settings: {
+        topicPrefix: names.prefix,
+        database: { ...pgConnection(env), dbname: must(env, 'PG2DDB_PG_DATABASE') },
+        tables: mapping.sourceTables().map(({ schema, table }) => `${schema}.${table}`),
+      },
+    });
+
+    const serviceEnv: Record<string, string> = {
+      ...env,
+      PG2DDB_MAPPING_FILE: mappingFile,
+      PG2DDB_TOPIC_PREFIX: names.prefix,
+      PG2DDB_LOG_FORMAT: 'json',
+    };
+    const services = await Promise.all(
+      (options.services ?? ['transformer', 'writer']).map((name) => startServiceProcess(name, serviceEnv, join(workDir, `${name}.log`))),
+    );
+    const pipeline = new TestPipeline(names, env, pg, dynamo, mapping, mappingFile, workDir, services);
+    try {
+      await Promise.all(services.map((service) => service.ready()));
+    } catch (error) {
+      await pipeline.stop();
+      throw error;
+    }
+    return pipeline;
+  }
+
+  /** Runs SQL in the test's schema. */
+  query(sql: string, params: unknown[] = []): Promise<unknown[]> {
+    return this.pg.query(sql, params).then((result) => result.rows);
+  }
+
+  /** Stops the services, removes the connector, its slot and publication, the schema and the table. */
+  async stop(): Promise<void> {
+    await Promise.all(this.services.map((service) => service.stop()));
+    const connect = new ConnectClient(must(this.env, 'PG2DDB_CONNECT_URL'));
+    await connect.delete(connectorName(this.names.prefix)).catch(() => false);
+    const slot = defaultSlotName(this.names.prefix);
+    await dropReplicationSlot(this.pg, slot).catch(() => false);
+    await dropPublication(this.pg, slot).catch(() => undefined);
+    await this.pg.query(`DROP SCHEMA IF EXISTS ${quoteIdent(this.names.schema)} CASCADE`).catch(() => undefined);
+    await this.pg.end();
+    await this.dynamo.send(new DeleteTableCommand({ TableName: this.names.table })).catch(() => undefined);
+    this.dynamo.destroy();
+  }
+}
+
+function pgConnection(env: StackEnv) {
+  return {
+    host: must(env, 'PG2DDB_PG_HOST'),
+    port: Number(must(env, 'PG2DDB_PG_PORT')),
+    user: must(env, 'PG2DDB_PG_USER'),
+    password: env.PG2DDB_PG_PASSWORD ?? '',
+    database: must(env, 'PG2DDB_PG_DATABASE'),
+  };
+}
+
+function must(env: StackEnv, name: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new Error(`the stack settings have no ${name}; is the stack started?`);
+  return value;
+}
