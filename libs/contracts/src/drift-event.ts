@@ -22,7 +22,11 @@ export interface DriftSummary {
   v: 1;
   type: 'summary';
   runId: string;
+  /** `count` compares row and item counts per entity; `full` compares every item. */
+  mode: 'count' | 'full';
   table: string;
+  /** The entity the counts are for (one summary per entity and run). */
+  entity: string;
   startedAt: string;
   finishedAt: string;
   counts: { checked: number; missing: number; unexpected: number; mismatch: number; inFlight: number };

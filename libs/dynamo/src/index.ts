@@ -19,3 +19,4 @@ export { tableSpecToCreateInput, type BillingMode } from './table-spec-to-create
 export { toSdkAttributeValue, toSdkItem } from './to-sdk-attribute-value';
 export { validateTable } from './validate-table';
 export { VERSION_GUARD } from './version-guard';
+export { countItems } from './count-items';

@@ -1,3 +1,4 @@
+export { consumerLag, topicSize } from './consumer-lag';
 export { applyPostgresConnector } from './apply-connector';
 export { ConnectClient, type ConnectorStatus } from './connect-client';
 export { connectorName, defaultSlotName, renderConnectorConfig, type ConnectorConfig, type ConnectorSettings } from './connector-config';

@@ -9,8 +9,8 @@ export interface ServiceBootstrap {
   module: Type<unknown> | DynamicModule;
   logger: StructuredLogger;
   httpPort: number;
-  /** Builds the Kafka transport once the application context exists. */
-  transport: (app: INestApplication) => CustomTransportStrategy;
+  /** Builds the Kafka transport once the application context exists (none for producer-only services). */
+  transport?: (app: INestApplication) => CustomTransportStrategy;
 }
 
 /**
@@ -20,8 +20,10 @@ export interface ServiceBootstrap {
 export async function bootstrapService(options: ServiceBootstrap): Promise<INestApplication> {
   const app = await NestFactory.create(options.module, { logger: options.logger, abortOnError: false });
   app.enableShutdownHooks();
-  app.connectMicroservice({ strategy: options.transport(app) }, { inheritAppConfig: true });
-  await app.startAllMicroservices();
+  if (options.transport) {
+    app.connectMicroservice({ strategy: options.transport(app) }, { inheritAppConfig: true });
+    await app.startAllMicroservices();
+  }
   await app.listen(options.httpPort, '0.0.0.0');
   const address = app.getHttpServer().address() as { port: number } | null;
   options.logger.log(`${options.name} started`, { httpPort: address?.port });

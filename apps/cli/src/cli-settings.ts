@@ -1,0 +1,39 @@
+import { connectEnv, dynamoEnv, kafkaEnv, postgresEnv, readEnv } from '@pg2ddb/config';
+import type { ConnectorSettings } from '@pg2ddb/kafka';
+import type { CompiledMapping } from '@pg2ddb/mapping';
+import type { PgConnection } from '@pg2ddb/postgres';
+
+/** The cli's validated settings; each command reads only the concerns it needs. */
+export const settings = {
+  postgres(env: Record<string, string | undefined>): PgConnection {
+    const values = readEnv(postgresEnv, env);
+    return {
+      host: values.PG2DDB_PG_HOST,
+      port: values.PG2DDB_PG_PORT,
+      user: values.PG2DDB_PG_USER,
+      password: values.PG2DDB_PG_PASSWORD,
+      database: values.PG2DDB_PG_DATABASE,
+    };
+  },
+  dynamo(env: Record<string, string | undefined>) {
+    const values = readEnv(dynamoEnv, env);
+    return { endpoint: values.PG2DDB_DYNAMO_ENDPOINT, region: values.AWS_REGION };
+  },
+  kafka(env: Record<string, string | undefined>) {
+    return readEnv(kafkaEnv, env);
+  },
+  connectUrl(env: Record<string, string | undefined>): string {
+    return readEnv(connectEnv, env).PG2DDB_CONNECT_URL;
+  },
+  connector(env: Record<string, string | undefined>, mapping: CompiledMapping): ConnectorSettings {
+    const pg = settings.postgres(env);
+    return {
+      topicPrefix: readEnv({ PG2DDB_TOPIC_PREFIX: kafkaEnv.PG2DDB_TOPIC_PREFIX }, env).PG2DDB_TOPIC_PREFIX,
+      database: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, dbname: pg.database },
+      tables: mapping.sourceTables().map(({ schema, table }) => `${schema}.${table}`),
+      ...(env.PG2DDB_SNAPSHOT_MODE ? { snapshotMode: env.PG2DDB_SNAPSHOT_MODE } : {}),
+      ...(env.PG2DDB_SLOT_NAME ? { slotName: env.PG2DDB_SLOT_NAME } : {}),
+      ...(env.PG2DDB_PUBLICATION_NAME ? { publicationName: env.PG2DDB_PUBLICATION_NAME } : {}),
+    };
+  },
+};

@@ -1,0 +1,179 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { createDynamoClient, ensureTable } from '@pg2ddb/dynamo';
+import { applyPostgresConnector } from '@pg2ddb/kafka';
+import { createPgPool, countRows } from '@pg2ddb/postgres';
+import { repoRoot, startServiceProcess, type ServiceProcess } from '@pg2ddb/service';
+import { cliEnv } from '../cli-env';
+import { settings } from '../cli-settings';
+import { entityCounts } from '../entity-counts';
+import { loadMappingFile } from '../load-mapping-file';
+import { formatDuration, formatProgress, inSync } from '../sync-progress';
+
+export interface DemoOptions {
+  rows: number;
+  /** Leave the stack running after Ctrl-C (services are always stopped). */
+  keepStack: boolean;
+  /** Seconds between live changes once in sync; 0 turns the live workload off. */
+  liveEvery: number;
+  /** Exit once the initial load is in sync (for scripts and CI) instead of streaming on. */
+  exitWhenInSync: boolean;
+}
+
+/**
+ * The main job on the embedded default: stack → demo schema and data → DynamoDB table →
+ * connector → the three services → progress until the initial load is in sync → keep streaming
+ * (with a small live workload that measures commit-to-item latency) until Ctrl-C.
+ */
+export async function demoCommand(options: DemoOptions, print: (line: string) => void): Promise<number> {
+  const root = repoRoot();
+  const started = Date.now();
+  const step = (text: string) => print(`[${formatDuration(Date.now() - started).padStart(6)}] ${text}`);
+
+  step('starting the local stack (PostgreSQL, DynamoDB Local, Kafka, Kafka Connect + Debezium)');
+  const stack = spawnSync('bash', [join(root, 'infra/local/stack.sh'), 'start'], { stdio: 'inherit' });
+  if (stack.status !== 0) {
+    print('the local stack did not start; the messages above say why');
+    return 1;
+  }
+  const env: Record<string, string | undefined> = { ...cliEnv(), PG2DDB_TOPIC_PREFIX: process.env.PG2DDB_TOPIC_PREFIX ?? 'pg2ddb' };
+  const mappingPath = join(root, 'examples/payments/mapping.yaml');
+  const mapping = loadMappingFile(mappingPath);
+  const pg = createPgPool(settings.postgres(env));
+  const dynamo = createDynamoClient(settings.dynamo(env));
+  const services: ServiceProcess[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    step('stopping the services');
+    await Promise.all(services.map((service) => service.stop()));
+    await pg.end().catch(() => undefined);
+    dynamo.destroy();
+    if (!options.keepStack) {
+      step('stopping the local stack');
+      spawnSync('bash', [join(root, 'infra/local/stack.sh'), 'stop'], { stdio: 'inherit' });
+    }
+    step('stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    await pg.query(readFileSync(join(root, 'examples/payments/schema.sql'), 'utf8'));
+    const existing = await countRows(pg, 'public', 'payments');
+    if (existing === 0) {
+      step(`loading ${options.rows.toLocaleString('en-US')} demo payments into PostgreSQL`);
+      await pg.query(readFileSync(join(root, 'examples/payments/seed.sql'), 'utf8').replace(':rows', String(options.rows)));
+    } else {
+      step(`PostgreSQL already holds ${existing.toLocaleString('en-US')} payments; keeping them`);
+    }
+    const table = await ensureTable(dynamo, mapping.table);
+    step(`DynamoDB table ${mapping.table.name} ${table.created ? 'created' : 'already there'}`);
+    const connector = await applyPostgresConnector({
+      connectUrl: settings.connectUrl(env),
+      templatePath: join(root, 'infra/debezium/postgres-connector.json'),
+      settings: settings.connector(env, mapping),
+    });
+    step(`connector ${connector.connector.name} ${connector.created ? 'created' : 'already registered'} and RUNNING`);
+
+    const logDir = join(env.PG2DDB_STACK_DIR ?? join(root, '.stack'), 'logs');
+    mkdirSync(logDir, { recursive: true });
+    const serviceEnv = { ...stringsOnly(env), PG2DDB_MAPPING_FILE: mappingPath, PG2DDB_LOG_FORMAT: 'pretty' };
+    for (const name of ['transformer', 'writer', 'reconciler'] as const) {
+      services.push(await startServiceProcess(name, serviceEnv, join(logDir, `${name}.log`)));
+    }
+    await Promise.all(services.map((service) => service.ready()));
+    step(`services ready (${services.map((s) => `${s.name} :${s.httpPort}`).join(', ')}); logs in ${logDir}`);
+
+    const loadStarted = Date.now();
+    let before = await entityCounts(mapping, pg, dynamo);
+    let beforeAt = Date.now();
+    while (!inSync(before)) {
+      await sleep(1000);
+      const now = await entityCounts(mapping, pg, dynamo);
+      for (const line of formatProgress(now, before, Date.now() - beforeAt)) step(line);
+      before = now;
+      beforeAt = Date.now();
+      const dead = services.find((service) => service.exited());
+      if (dead) throw new Error(`${dead.name} stopped unexpectedly; see ${dead.logFile}`);
+    }
+    const summary = before.map((count) => `${count.entity}: ${count.rows.toLocaleString('en-US')} rows in PostgreSQL = ${count.items.toLocaleString('en-US')} items in DynamoDB`);
+    step(`initial load complete in ${formatDuration(Date.now() - loadStarted)} — ${summary.join('; ')}`);
+    if (options.exitWhenInSync) {
+      await stopAll(0);
+      return 0;
+    }
+    step('streaming changes; Ctrl-C stops everything');
+    await liveWorkload(options.liveEvery, pg, dynamo, mapping.table.name, step, () => stopping);
+    return 0;
+  } catch (error) {
+    print(`demo failed: ${(error as Error).message}`);
+    await stopAll(1);
+    return 1;
+  }
+}
+
+/**
+ * A trickle of real changes once in sync: insert a payment and time how long until its item is
+ * readable in DynamoDB, and update another one's status.
+ */
+async function liveWorkload(
+  everySeconds: number,
+  pg: ReturnType<typeof createPgPool>,
+  dynamo: ReturnType<typeof createDynamoClient>,
+  table: string,
+  step: (text: string) => void,
+  stopped: () => boolean,
+): Promise<void> {
+  if (everySeconds <= 0) {
+    await new Promise<never>(() => undefined);
+    return;
+  }
+  const latencies: number[] = [];
+  for (let round = 1; !stopped(); round++) {
+    await sleep(everySeconds * 1000);
+    if (stopped()) return;
+    const { rows } = await pg.query<{ customerid: number; paymentid: number }>(
+      `INSERT INTO payments (customerid, loanid, paymentamount, paymentdate, paymentmethod, paymentstatus, transactionreference)
+       VALUES (1 + floor(random() * 2000)::int, 10000 + floor(random() * 5000)::int, round((10 + random() * 5000)::numeric, 2),
+               now(), 'CARD', 'PENDING', 'LIVE-' || floor(random() * 1e9)::text)
+       RETURNING customerid, paymentid`,
+    );
+    const committedAt = Date.now();
+    await pg.query(`UPDATE payments SET paymentstatus = 'COMPLETED', processeddate = now(), updateddate = now()
+                    WHERE paymentid = (SELECT paymentid FROM payments WHERE paymentstatus = 'PENDING' ORDER BY random() LIMIT 1)`);
+    const inserted = rows[0];
+    if (!inserted) continue;
+    // The customer's partition holds the new payment once the pipeline has carried it over.
+    const query = new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'PK = :pk',
+      FilterExpression: 'PaymentId = :id',
+      ExpressionAttributeValues: { ':pk': { S: `CUSTOMER#${inserted.customerid}` }, ':id': { N: String(inserted.paymentid) } },
+      ConsistentRead: true,
+    });
+    while (!stopped() && Date.now() - committedAt < 30000) {
+      const found = await dynamo.send(query);
+      if ((found.Count ?? 0) > 0) break;
+      await sleep(20);
+    }
+    latencies.push(Date.now() - committedAt);
+    if (round % 5 === 0) {
+      const sorted = [...latencies].sort((a, b) => a - b);
+      const p50 = sorted[Math.floor(sorted.length / 2)] ?? 0;
+      step(`streaming: ${round} live inserts + updates so far; commit→item visible last ${latencies.at(-1)}ms, p50 ${p50}ms`);
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function stringsOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}

@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { createKafka } from '@pg2ddb/kafka';
+import { compileMapping, loadMapping } from '@pg2ddb/mapping';
+import { bootstrapService, StructuredLogger } from '@pg2ddb/service';
+import { readReconcilerConfig } from './reconciler-config';
+import { ReconcilerModule } from './reconciler.module';
+
+async function main(): Promise<void> {
+  const config = readReconcilerConfig();
+  const logger = new StructuredLogger('reconciler', config.PG2DDB_LOG_FORMAT, config.PG2DDB_LOG_LEVEL);
+  const file = config.PG2DDB_MAPPING_FILE;
+  const mapping = compileMapping(loadMapping(readFileSync(file, 'utf8'), file), file);
+  const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-reconciler`, logger });
+  await bootstrapService({ name: 'reconciler', module: ReconcilerModule.forRoot(config, mapping, kafka), logger, httpPort: config.PG2DDB_HTTP_PORT });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`reconciler failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

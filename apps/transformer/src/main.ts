@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { changeTopic, topicNames } from '@pg2ddb/contracts';
+import { createKafka, ensureTopics, KafkaBatchServer } from '@pg2ddb/kafka';
+import { compileMapping, loadMapping } from '@pg2ddb/mapping';
+import { bootstrapService, Readiness, StructuredLogger } from '@pg2ddb/service';
+import { readTransformerConfig } from './transformer-config';
+import { TransformerModule } from './transformer.module';
+
+async function main(): Promise<void> {
+  const config = readTransformerConfig();
+  const logger = new StructuredLogger('transformer', config.PG2DDB_LOG_FORMAT, config.PG2DDB_LOG_LEVEL);
+  const file = config.PG2DDB_MAPPING_FILE;
+  const mapping = compileMapping(loadMapping(readFileSync(file, 'utf8'), file), file);
+  const prefix = config.PG2DDB_TOPIC_PREFIX;
+  const sources = mapping.sourceTables().map(({ schema, table }) => changeTopic(prefix, schema, table));
+  const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-transformer`, logger });
+  const topics = topicNames(prefix);
+  await bootstrapService({
+    name: 'transformer',
+    module: TransformerModule.forRoot(config, mapping, kafka),
+    logger,
+    httpPort: config.PG2DDB_HTTP_PORT,
+    transport: (app) => {
+      const server = new KafkaBatchServer({
+        kafka,
+        groupId: `${prefix}.transformer`,
+        subscriptions: [{ pattern: 'changes', topics: sources, fromBeginning: true }],
+        partitionsConsumedConcurrently: config.PG2DDB_TRANSFORMER_PARTITIONS_CONCURRENTLY,
+        // Debezium creates a table's topic on its first event; create them up front so the
+        // subscription covers tables that are still empty.
+        beforeSubscribe: () => ensureTopics(kafka, [...sources, topics.writes, topics.dlq]),
+      });
+      app.get(Readiness).add({ name: 'kafka-consumer', check: () => server.isReady() });
+      return server;
+    },
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`transformer failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

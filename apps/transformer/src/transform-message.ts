@@ -1,0 +1,57 @@
+import type { DebeziumEnvelope, SourceCoordinates, WriteCommand } from '@pg2ddb/contracts';
+import { errorCode, errorMessage, Pg2ddbError } from '@pg2ddb/errors';
+import { parseJsonLossless } from '@pg2ddb/kafka';
+import { mapChange, type CompiledMapping } from '@pg2ddb/mapping';
+import { isSnapshot, sourceVersion } from '@pg2ddb/sync';
+import type { KafkaMessage } from 'kafkajs';
+
+export type TransformOutcome =
+  | { kind: 'commands'; commands: WriteCommand[] }
+  | { kind: 'skip' }
+  | { kind: 'dead'; code: string; message: string; details?: Record<string, unknown> };
+
+/**
+ * One Debezium message → its write commands, or the reason it cannot be mapped. Never throws:
+ * a bad message must not stop the line (invariant 5).
+ */
+export function transformMessage(mapping: CompiledMapping, topic: string, partition: number, message: KafkaMessage): TransformOutcome {
+  if (message.value === null || message.value.length === 0) return { kind: 'skip' }; // Kafka tombstone
+  let envelope: DebeziumEnvelope;
+  try {
+    envelope = decodeEnvelope(message.value);
+  } catch (error) {
+    return { kind: 'dead', code: 'TRANSFORMER_MALFORMED_EVENT', message: `${topic}[${partition}]@${message.offset}: ${errorMessage(error)}` };
+  }
+  try {
+    const { payload } = envelope;
+    if (payload.op === 'm') return { kind: 'skip' };
+    const version = sourceVersion(payload.source, payload.op);
+    const source: SourceCoordinates = {
+      topic,
+      partition,
+      offset: message.offset,
+      schema: payload.source.schema,
+      table: payload.source.table,
+      lsn: payload.source.lsn === undefined || payload.source.lsn === null ? null : String(payload.source.lsn),
+      txId: payload.source.txId === undefined || payload.source.txId === null ? null : String(payload.source.txId),
+      snapshot: isSnapshot(payload.source),
+      committedAtMs: Number(payload.source.ts_ms),
+    };
+    return { kind: 'commands', commands: mapChange(mapping, envelope, { version, source }) };
+  } catch (error) {
+    const details = error instanceof Pg2ddbError ? { ...error.details } : undefined;
+    return { kind: 'dead', code: errorCode(error), message: errorMessage(error), ...(details ? { details } : {}) };
+  }
+}
+
+function decodeEnvelope(value: Buffer): DebeziumEnvelope {
+  const parsed = parseJsonLossless(value.toString('utf8')) as Partial<DebeziumEnvelope> | null;
+  const payload = parsed && typeof parsed === 'object' ? parsed.payload : undefined;
+  if (!payload || typeof payload !== 'object') {
+    throw new Error('not a Debezium envelope: no payload (is value.converter.schemas.enable=true?)');
+  }
+  if (typeof payload.op !== 'string' || !payload.source || typeof payload.source !== 'object') {
+    throw new Error('not a Debezium change event: missing op or source');
+  }
+  return parsed as DebeziumEnvelope;
+}
