@@ -1,11 +1,15 @@
-// End-to-end tests against the real stack: PostgreSQL, Kafka, Kafka Connect with Debezium and
-// DynamoDB Local, started once for the whole run by the global set-up. Each test isolates itself
-// with a random schema, topic prefix and table (see @pg2ddb/testing TestPipeline).
+// Tests against the real stack: PostgreSQL, Kafka, Kafka Connect with Debezium and DynamoDB
+// Local, started once for the whole run by the global set-up. Each test isolates itself with a
+// random schema, topic prefix and table (see @pg2ddb/testing TestPipeline), so files run in
+// parallel on one stack. The libs' integration specs (`*.int-spec.ts`) run here too.
+const path = require('node:path');
+
 module.exports = {
   ...require('../../jest.preset.js'),
   displayName: 'e2e',
   rootDir: __dirname,
-  testMatch: ['**/*.e2e-spec.ts'],
+  roots: ['<rootDir>/src', path.join(__dirname, '../../libs/dynamo/src/integration')],
+  testMatch: ['**/*.e2e-spec.ts', '**/*.int-spec.ts'],
   globalSetup: '<rootDir>/src/global-setup.ts',
   globalTeardown: '<rootDir>/src/global-teardown.ts',
   testTimeout: 180000,

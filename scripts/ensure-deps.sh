@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the npm packages when node_modules is missing or older than package-lock.json.
+# Everything else (Debian packages, Maven jars) is installed by infra/local/stack.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "pg2ddb needs Node.js 20.19+ and npm: install them (e.g. apt-get install -y nodejs npm, or from nodejs.org)" >&2
+  exit 1
+fi
+major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$major" -lt 20 ]; then
+  echo "pg2ddb needs Node.js 20.19 or newer; this is $(node --version)" >&2
+  exit 1
+fi
+
+marker=node_modules/.pg2ddb-lock.sha256
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ -f "$marker" ] && [ "$(cat "$marker")" = "$want" ]; then
+  exit 0
+fi
+echo "installing npm packages (npm ci)..."
+start=$(date +%s)
+npm ci --no-audit --no-fund --loglevel=error
+echo "$want" > "$marker"
+echo "npm packages installed in $(( $(date +%s) - start ))s"
