@@ -19,8 +19,21 @@ want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ -f "$marker" ] && [ "$(cat "$marker")" = "$want" ]; then
   exit 0
 fi
-echo "installing npm packages (npm ci)..."
+echo "installing npm packages..."
 start=$(date +%s)
-npm ci --no-audit --no-fund --loglevel=error
+# `npm ci` is the strict choice, but some npm 11 set-ups write lock files without the other
+# platforms' optional packages and then refuse them in `npm ci`; `npm install --no-save` installs
+# the locked versions without rewriting the lock file.
+if ! npm ci --no-audit --no-fund --loglevel=error 2>/tmp/pg2ddb-npm-ci.$$; then
+  if grep -q 'in sync' /tmp/pg2ddb-npm-ci.$$; then
+    npm install --no-save --no-audit --no-fund --loglevel=error
+  else
+    cat /tmp/pg2ddb-npm-ci.$$ >&2
+    rm -f /tmp/pg2ddb-npm-ci.$$
+    echo "npm could not install the packages (see above); check the network or the npm registry settings" >&2
+    exit 1
+  fi
+fi
+rm -f /tmp/pg2ddb-npm-ci.$$
 echo "$want" > "$marker"
 echo "npm packages installed in $(( $(date +%s) - start ))s"

@@ -1,7 +1,7 @@
 import type { DebeziumEnvelope, SourceCoordinates, WriteCommand } from '@pg2ddb/contracts';
 import { errorCode, errorMessage, Pg2ddbError } from '@pg2ddb/errors';
-import { parseJsonLossless } from '@pg2ddb/kafka';
-import { mapChange, type CompiledMapping } from '@pg2ddb/mapping';
+
+import { mapChange, parseJsonLossless, type CompiledMapping } from '@pg2ddb/mapping';
 import { isSnapshot, sourceVersion } from '@pg2ddb/sync';
 import type { KafkaMessage } from 'kafkajs';
 

@@ -50,6 +50,11 @@ export interface UpdateCommand extends CommandBase {
   set: Record<string, AttributeValue>;
   /** Attribute paths to remove. */
   remove: string[];
+  /**
+   * The map entry (`attribute.childKey`) whose own `_ver` guards this update — set for embedded
+   * child rows, which have versions of their own. Absent: the item's `_ver` guards it and is set.
+   */
+  guard?: string;
 }
 
 /** Delete the item (row deleted, or its computed key changed). */

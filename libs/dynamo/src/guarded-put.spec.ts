@@ -25,9 +25,16 @@ describe('buildGuardedPut', () => {
     expect(() => buildGuardedPut(command)).toThrow(expect.objectContaining({ code: DynamoErrorCode.INVALID_KEY, retriable: false }));
   });
 
-  it('refuses an item that sets the reserved _ver itself', () => {
+  it('refuses an item whose own _ver differs from the command version', () => {
     const command = putCommand('users', 'USER#1', 1, { _ver: { S: 'ffff' } });
-    expect(() => buildGuardedPut(command)).toThrow(expect.objectContaining({ code: DynamoErrorCode.INVALID_COMMAND }));
+    expect(() => buildGuardedPut(command)).toThrow(
+      expect.objectContaining({ code: DynamoErrorCode.INVALID_COMMAND, message: "Invalid put command: the item's _ver differs from the command version" }),
+    );
+  });
+
+  it("accepts an item stamped with the command's own version (the mapping stamps items)", () => {
+    const command = putCommand('users', 'USER#1', 1, { _ver: { S: version(1) } });
+    expect(buildGuardedPut(command).Item?._ver).toEqual({ S: version(1) });
   });
 
   it.each(['', 'ABC', '12 3', 12])('refuses version %j (the guard compares strings)', (badVersion) => {

@@ -16,7 +16,13 @@ export function buildGuardedPut(command: PutCommand): PutItemCommandInput {
   if (typeof command.item !== 'object' || command.item === null) throw invalid(command, 'no item');
   const item: Record<string, SdkAttributeValue> = {};
   for (const name of Object.keys(command.item)) {
-    if (name === VERSION_GUARD.attribute) throw invalid(command, `the item sets the reserved attribute ${name}`);
+    if (name === VERSION_GUARD.attribute) {
+      // The mapping may stamp the version itself; it must be the command's, which is written below.
+      if (!sameScalar(command.item[name] as AttributeValue, { S: command.version })) {
+        throw invalid(command, `the item's ${name} differs from the command version`);
+      }
+      continue;
+    }
     item[name] = toSdkAttributeValue(command.item[name] as AttributeValue);
   }
   for (const name of Object.keys(command.key)) {

@@ -71,6 +71,40 @@ describe('buildGuardedUpdate', () => {
   });
 });
 
+describe('buildGuardedUpdate for embedded children (guard)', () => {
+  it("guards with the entry's own _ver and leaves the item's _ver alone", () => {
+    const command = { ...updateCommand('t', 'k', 5, { 'lines.3': { M: { qty: { N: '2' }, _ver: { S: version(5) } } } }), guard: 'lines.3' };
+    expect(buildGuardedUpdate(command)).toEqual({
+      TableName: 't',
+      Key: { pk: { S: 'k' } },
+      UpdateExpression: 'SET #n0.#n1 = :v0',
+      ConditionExpression: 'attribute_not_exists(#n0.#n1.#ver) OR #n0.#n1.#ver < :ver',
+      ExpressionAttributeNames: { '#n0': 'lines', '#n1': '3', '#ver': '_ver' },
+      ExpressionAttributeValues: { ':v0': { M: { qty: { N: '2' }, _ver: { S: version(5) } } }, ':ver': { S: version(5) } },
+    });
+  });
+
+  it('guards the removal of an entry the same way', () => {
+    const command = { ...updateCommand('t', 'k', 6, {}, ['lines.3']), guard: 'lines.3' };
+    const input = buildGuardedUpdate(command);
+    expect(input.UpdateExpression).toBe('REMOVE #n0.#n1');
+    expect(input.ConditionExpression).toBe('attribute_not_exists(#n0.#n1.#ver) OR #n0.#n1.#ver < :ver');
+  });
+
+  it('refuses a guard that is not one of its own map-entry paths', () => {
+    const notEntry = { ...updateCommand('t', 'k', 1, { status: { S: 'x' } }), guard: 'status' };
+    expect(() => buildGuardedUpdate(notEntry)).toThrow('Invalid update command: guard "status" is not a map entry path (attribute.child)');
+    const elsewhere = { ...updateCommand('t', 'k', 1, { 'lines.1': { S: 'x' } }), guard: 'lines.2' };
+    expect(() => buildGuardedUpdate(elsewhere)).toThrow(`Invalid update command: guard "lines.2" is not one of the command's paths`);
+  });
+
+  it('creates the map unconditionally before a guarded child update', () => {
+    const input = buildEnsureParentMaps({ ...updateCommand('t', 'k', 9, { 'lines.1': { S: 'a' } }), guard: 'lines.1' });
+    expect(input?.ConditionExpression).toBeUndefined();
+    expect(input?.UpdateExpression).toBe('SET #n0 = if_not_exists(#n0, :emptyMap)');
+  });
+});
+
 describe('buildEnsureParentMaps', () => {
   it('creates each parent map of set and remove entries once, if missing, guarded, without moving _ver', () => {
     const input = buildEnsureParentMaps(updateCommand('t', 'k', 9, { 'lines.1': { S: 'a' }, 'lines.2': { S: 'b' }, status: { S: 'x' } }, ['tags.z']));

@@ -26,15 +26,23 @@ export function buildGuardedUpdate(command: UpdateCommand): UpdateItemCommandInp
   const paths = new PathTracker(command);
   const setParts: string[] = [];
   for (const path of Object.keys(set)) {
+    if (path === VERSION_GUARD.attribute && command.guard === undefined) {
+      // The mapping may stamp the version itself; it must be the command's, which is set below.
+      const stamped = set[path] as AttributeValue;
+      if (!('S' in stamped) || stamped.S !== command.version) throw invalid(command, `${path} differs from the command version`);
+      continue;
+    }
     const reference = paths.reference(builder, path);
     setParts.push(`${reference} = ${builder.value(toSdkAttributeValue(set[path] as AttributeValue))}`);
   }
-  setParts.push(`${VERSION_GUARD.nameToken} = ${VERSION_GUARD.valueToken}`);
-  let expression = `SET ${setParts.join(', ')}`;
+  // An embedded child is guarded by its own entry's version and leaves the item's alone.
+  const guard = command.guard === undefined ? undefined : guardReference(builder, command);
+  if (!guard) setParts.push(`${VERSION_GUARD.nameToken} = ${VERSION_GUARD.valueToken}`);
+  let expression = setParts.length > 0 ? `SET ${setParts.join(', ')}` : '';
   if (remove.length > 0) {
     const removeParts: string[] = [];
     for (const path of remove) removeParts.push(paths.reference(builder, path));
-    expression += ` REMOVE ${removeParts.join(', ')}`;
+    expression += `${expression ? ' ' : ''}REMOVE ${removeParts.join(', ')}`;
   }
   builder.names[VERSION_GUARD.nameToken] = VERSION_GUARD.attribute;
   builder.values[VERSION_GUARD.valueToken] = { S: command.version };
@@ -42,10 +50,20 @@ export function buildGuardedUpdate(command: UpdateCommand): UpdateItemCommandInp
     TableName: command.table,
     Key: toSdkItem(command.key),
     UpdateExpression: expression,
-    ConditionExpression: VERSION_GUARD.condition,
+    ConditionExpression: guard ? `attribute_not_exists(${guard}) OR ${guard} < ${VERSION_GUARD.valueToken}` : VERSION_GUARD.condition,
     ExpressionAttributeNames: builder.names,
     ExpressionAttributeValues: builder.values,
   };
+}
+
+/** `#a.#c.#ver`: the version inside the guarded map entry, which must be one of the command's paths. */
+function guardReference(builder: ExpressionBuilder, command: UpdateCommand): string {
+  const guard = command.guard as string;
+  const { name, child } = parseAttributePath(guard);
+  if (child === undefined) throw invalid(command, `guard ${JSON.stringify(guard)} is not a map entry path (attribute.child)`);
+  const paths = [...Object.keys(command.set ?? {}), ...(command.remove ?? [])];
+  if (!paths.includes(guard)) throw invalid(command, `guard ${JSON.stringify(guard)} is not one of the command's paths`);
+  return `${builder.name(name)}.${builder.name(child)}.${VERSION_GUARD.nameToken}`;
 }
 
 /** Turns paths into placeholder references and refuses paths DynamoDB would reject as overlapping. */

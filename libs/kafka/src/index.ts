@@ -5,4 +5,3 @@ export { connectorName, defaultSlotName, renderConnectorConfig, type ConnectorCo
 export { buildDeadLetter, type MessageOrigin } from './dead-letter-builder';
 export { KafkaBatchServer, type BatchSubscription, type IncomingBatch, type KafkaBatchServerOptions } from './kafka-batch-server';
 export { createKafka, ensureTopics, type KafkaLogSink } from './kafka-client';
-export { parseJsonLossless } from './lossless-json';

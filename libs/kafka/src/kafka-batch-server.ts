@@ -83,7 +83,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         const pattern = patternByTopic.get(batch.topic);
         const handler = pattern === undefined ? undefined : this.getHandlerByPattern(pattern);
         if (!handler || batch.messages.length === 0) return;
@@ -94,6 +94,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         }, () => isRunning() && !isStale() && this.running, batch.topic, batch.partition);
         if (!isRunning() || isStale()) return;
         const last = batch.messages[batch.messages.length - 1] as KafkaMessage;
+        // Resolving moves the consumer's in-memory position; without it the batch is fetched again.
+        resolveOffset(last.offset);
         await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
       },
     });

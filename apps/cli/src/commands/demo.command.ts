@@ -67,7 +67,7 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
     const existing = await countRows(pg, 'public', 'payments');
     if (existing === 0) {
       step(`loading ${options.rows.toLocaleString('en-US')} demo payments into PostgreSQL`);
-      await pg.query(readFileSync(join(root, 'examples/payments/seed.sql'), 'utf8').replace(':rows', String(options.rows)));
+      await pg.query(readFileSync(join(root, 'examples/payments/seed.sql'), 'utf8').replaceAll('{{rows}}', String(options.rows)));
     } else {
       step(`PostgreSQL already holds ${existing.toLocaleString('en-US')} payments; keeping them`);
     }
