@@ -10,8 +10,8 @@ module.exports = {
   rootDir: __dirname,
   roots: ['<rootDir>/src', path.join(__dirname, '../../libs/dynamo/src/integration')],
   testMatch: ['**/*.e2e-spec.ts', '**/*.int-spec.ts'],
-  globalSetup: '<rootDir>/src/global-setup.ts',
-  globalTeardown: '<rootDir>/src/global-teardown.ts',
+  globalSetup: '<rootDir>/global-setup.js',
+  globalTeardown: '<rootDir>/global-teardown.js',
   testTimeout: 180000,
   maxWorkers: 2,
 };

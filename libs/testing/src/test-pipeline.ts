@@ -1,8 +1,9 @@
-import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, GetItemCommand, ScanCommand, type AttributeValue as SdkAttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeMap } from '@pg2ddb/contracts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDynamoClient, ensureTable } from '@pg2ddb/dynamo';
+import { createDynamoClient, ensureTable, fromSdkItem, toSdkItem } from '@pg2ddb/dynamo';
 import { applyPostgresConnector, ConnectClient, connectorName, defaultSlotName } from '@pg2ddb/kafka';
 import { compileMapping, loadMapping, type CompiledMapping } from '@pg2ddb/mapping';
 import { createPgPool, dropPublication, dropReplicationSlot, quoteIdent } from '@pg2ddb/postgres';
@@ -23,7 +24,7 @@ export interface PipelineNames {
 }
 
 export interface PipelineOptions {
-  /** Mapping text; `{{schema}}` and `{{table}}` are replaced by the test's random names. */
+  /** Mapping text (YAML or JSON); its table name and source schemas are replaced by the test's own. */
   mapping: string;
   /** SQL run in the test's schema before the connector starts (tables, replica identity, seed rows). */
   schemaSql: string;
@@ -51,10 +52,12 @@ export class TestPipeline {
     const id = randomId('e2e');
     const names: PipelineNames = { id, schema: id, prefix: id, table: `pg2ddb-${id}` };
     const workDir = mkdtempSync(join(tmpdir(), `${id}-`));
-    const mappingText = options.mapping.replace(/\{\{schema\}\}/g, names.schema).replace(/\{\{table\}\}/g, names.table);
-    const mappingFile = join(workDir, 'mapping.yaml');
-    writeFileSync(mappingFile, mappingText);
-    const mapping = compileMapping(loadMapping(mappingText, mappingFile));
+    const definition = loadMapping(options.mapping, 'test mapping');
+    definition.table.name = names.table;
+    for (const entity of definition.entities) entity.source.schema = names.schema;
+    const mappingFile = join(workDir, 'mapping.json');
+    writeFileSync(mappingFile, JSON.stringify(definition, null, 2));
+    const mapping = compileMapping(definition, mappingFile);
 
     const pg = createPgPool(pgConnection(env), { options: `-c search_path=${names.schema}` });
     await pg.query(`CREATE SCHEMA ${quoteIdent(names.schema)}`);
@@ -90,6 +93,24 @@ export class TestPipeline {
       throw error;
     }
     return pipeline;
+  }
+
+  /** Reads one item (strongly consistent) in the contract's JSON form, or undefined. */
+  async item(key: AttributeMap): Promise<AttributeMap | undefined> {
+    const response = await this.dynamo.send(new GetItemCommand({ TableName: this.names.table, Key: toSdkItem(key), ConsistentRead: true }));
+    return response.Item ? fromSdkItem(response.Item) : undefined;
+  }
+
+  /** Every item of the test's table (a full scan: test sizes only). */
+  async items(): Promise<AttributeMap[]> {
+    const items: AttributeMap[] = [];
+    let startKey: Record<string, SdkAttributeValue> | undefined;
+    do {
+      const page = await this.dynamo.send(new ScanCommand({ TableName: this.names.table, ConsistentRead: true, ExclusiveStartKey: startKey }));
+      for (const item of page.Items ?? []) items.push(fromSdkItem(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
   }
 
   /** Runs SQL in the test's schema. */
