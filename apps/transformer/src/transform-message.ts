@@ -39,7 +39,7 @@ export function transformMessage(mapping: CompiledMapping, topic: string, partit
     };
     return { kind: 'commands', commands: mapChange(mapping, envelope, { version, source }) };
   } catch (error) {
-    const details = error instanceof Pg2ddbError ? { ...error.details } : undefined;
+    const details = error instanceof Pg2ddbError && Object.keys(error.details).length > 0 ? { ...error.details } : undefined;
     return { kind: 'dead', code: errorCode(error), message: errorMessage(error), ...(details ? { details } : {}) };
   }
 }

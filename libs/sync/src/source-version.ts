@@ -1,4 +1,5 @@
 import type { DebeziumOp, DebeziumSource } from '@pg2ddb/contracts';
+import { Pg2ddbError } from '@pg2ddb/errors';
 
 /**
  * Source versions order every change of a row the way Postgres committed them.
@@ -35,12 +36,12 @@ export function versionParts(source: DebeziumSource, op: DebeziumOp): VersionPar
   const rank: 0 | 1 = op === 'd' ? 0 : 1;
   const lsn = toLsn(source.lsn, 'source.lsn');
   if (isSnapshot(source) || op === 'r') {
-    if (lsn === undefined) throw new Error('snapshot event has no source.lsn');
+    if (lsn === undefined) throw positionError('snapshot event has no source.lsn');
     return { commitLsn: lsn, changeLsn: 0n, rank };
   }
   const [lastCommit, changeFromSequence] = parseSequence(source.sequence);
   const changeLsn = changeFromSequence ?? lsn;
-  if (changeLsn === undefined) throw new Error('change event has neither source.lsn nor source.sequence');
+  if (changeLsn === undefined) throw positionError('change event has neither source.lsn nor source.sequence');
   return { commitLsn: lastCommit ?? 0n, changeLsn, rank };
 }
 
@@ -51,7 +52,7 @@ export function formatVersion(parts: VersionParts): string {
 
 /** The inverse of formatVersion. Throws on anything that is not a version string. */
 export function parseVersion(version: string): VersionParts {
-  if (!/^[0-9a-f]{32}[01]$/.test(version)) throw new Error(`not a source version: ${JSON.stringify(version)}`);
+  if (!/^[0-9a-f]{32}[01]$/.test(version)) throw positionError(`not a source version: ${JSON.stringify(version)}`);
   return {
     commitLsn: BigInt(`0x${version.slice(0, LSN_WIDTH)}`),
     changeLsn: BigInt(`0x${version.slice(LSN_WIDTH, 2 * LSN_WIDTH)}`),
@@ -77,10 +78,10 @@ function parseSequence(sequence: string | null | undefined): [bigint | undefined
   try {
     parsed = JSON.parse(sequence);
   } catch {
-    throw new Error(`source.sequence is not JSON: ${JSON.stringify(sequence)}`);
+    throw positionError(`source.sequence is not JSON: ${JSON.stringify(sequence)}`);
   }
   if (!Array.isArray(parsed) || parsed.length !== 2) {
-    throw new Error(`source.sequence is not a [lastCommitLsn, lsn] pair: ${JSON.stringify(sequence)}`);
+    throw positionError(`source.sequence is not a [lastCommitLsn, lsn] pair: ${JSON.stringify(sequence)}`);
   }
   return [toLsn(parsed[0], 'source.sequence[0]'), toLsn(parsed[1], 'source.sequence[1]')];
 }
@@ -91,9 +92,14 @@ function toLsn(value: unknown, where: string): bigint | undefined {
   if (typeof value === 'bigint') lsn = value;
   else if (typeof value === 'number' && Number.isSafeInteger(value)) lsn = BigInt(value);
   else if (typeof value === 'string' && /^\d+$/.test(value)) lsn = BigInt(value);
-  else throw new Error(`${where} is not an LSN: ${JSON.stringify(String(value))}`);
-  if (lsn < 0n || lsn > MAX_LSN) throw new Error(`${where} is out of range: ${lsn}`);
+  else throw positionError(`${where} is not an LSN: ${JSON.stringify(String(value))}`);
+  if (lsn < 0n || lsn > MAX_LSN) throw positionError(`${where} is out of range: ${lsn}`);
   return lsn;
+}
+
+/** A change event whose position cannot be read: permanent, the event goes to the DLQ. */
+function positionError(message: string): Pg2ddbError {
+  return new Pg2ddbError('SOURCE_POSITION_INVALID', message);
 }
 
 function hex(value: bigint): string {
