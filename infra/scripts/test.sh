@@ -3,8 +3,8 @@
 # the end-to-end suite against the real stack (its own Nx target, e2e:e2e), which starts the
 # stack once and stops it again if it was not already running.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-bash scripts/ensure-deps.sh
+cd "$(dirname "$0")/../.."
+bash infra/scripts/ensure-deps.sh
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=${AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:-true}
 export NX_DAEMON=false NX_NO_CLOUD=true NX_SKIP_NX_CACHE="${CI:+true}"
 rm -rf tmp/test-results
@@ -17,6 +17,6 @@ echo "== lint and unit tests"
 npx nx run-many -t lint test --exclude e2e --parallel=2 --outputStyle=stream || status=1
 echo "== end-to-end tests (real PostgreSQL, Kafka, Kafka Connect + Debezium, DynamoDB Local)"
 npx nx run e2e:e2e --outputStyle=stream || status=1
-node scripts/test-summary.js tmp/test-results || status=1
+node infra/scripts/test-summary.js tmp/test-results || status=1
 echo "test suite finished in $(( $(date +%s) - start ))s"
 exit $status

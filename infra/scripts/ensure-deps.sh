@@ -2,7 +2,7 @@
 # Installs the npm packages when node_modules is missing or older than package-lock.json.
 # Everything else (Debian packages, Maven jars) is installed by infra/local/stack.sh.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "pg2ddb needs Node.js 20.19+ and npm: install them (e.g. apt-get install -y nodejs npm, or from nodejs.org)" >&2
