@@ -1,7 +1,10 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '@pg2ddb/errors';
+import { createPgPool } from '@pg2ddb/postgres';
 import { cliEnv } from './cli-env';
+import { settings } from './cli-settings';
+import { seedDemoData } from './demo-data';
 import { connectorCommand } from './commands/connector.command';
 import { demoCommand } from './commands/demo.command';
 import { initCommand } from './commands/init.command';
@@ -18,6 +21,7 @@ commands:
       --live-every S          seconds between live changes once in sync (default 2; 0 = off)
       --exit-when-in-sync     stop everything once the initial load is in sync
       --keep-stack            leave the stack running on exit
+  seed-demo [--rows N]        create the payments demo table and load it if it is empty
   validate --mapping FILE     check a mapping file and show what it produces
   init --mapping FILE [--check]
                               create the DynamoDB table, GSIs and TTL (or only check them)
@@ -65,6 +69,15 @@ async function main(argv: string[]): Promise<number> {
         },
         print,
       );
+    case 'seed-demo': {
+      const pool = createPgPool(settings.postgres(env));
+      try {
+        await seedDemoData(pool, positiveInt(values.rows, '--rows'), print);
+      } finally {
+        await pool.end();
+      }
+      return 0;
+    }
     case 'validate':
       validateCommand(mapping(), print);
       return 0;

@@ -1,3 +1,4 @@
+export { rewindConsumerGroup } from './rewind-consumer-group';
 export { consumerLag, topicSize } from './consumer-lag';
 export { applyPostgresConnector } from './apply-connector';
 export { ConnectClient, type ConnectorStatus } from './connect-client';

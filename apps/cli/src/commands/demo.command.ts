@@ -1,13 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { createDynamoClient, ensureTable } from '@pg2ddb/dynamo';
-import { applyPostgresConnector } from '@pg2ddb/kafka';
-import { createPgPool, countRows } from '@pg2ddb/postgres';
+import { changeTopic, topicNames } from '@pg2ddb/contracts';
+import { applyPostgresConnector, createKafka, rewindConsumerGroup } from '@pg2ddb/kafka';
+import type { CompiledMapping } from '@pg2ddb/mapping';
+import { createPgPool } from '@pg2ddb/postgres';
 import { repoRoot, startServiceProcess, type ServiceProcess } from '@pg2ddb/service';
 import { cliEnv } from '../cli-env';
 import { settings } from '../cli-settings';
+import { seedDemoData } from '../demo-data';
 import { entityCounts } from '../entity-counts';
 import { loadMappingFile } from '../load-mapping-file';
 import { formatDuration, formatProgress, inSync } from '../sync-progress';
@@ -63,16 +66,10 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
-    await pg.query(readFileSync(join(root, 'examples/payments/schema.sql'), 'utf8'));
-    const existing = await countRows(pg, 'public', 'payments');
-    if (existing === 0) {
-      step(`loading ${options.rows.toLocaleString('en-US')} demo payments into PostgreSQL`);
-      await pg.query(readFileSync(join(root, 'examples/payments/seed.sql'), 'utf8').replaceAll('{{rows}}', String(options.rows)));
-    } else {
-      step(`PostgreSQL already holds ${existing.toLocaleString('en-US')} payments; keeping them`);
-    }
+    await seedDemoData(pg, options.rows, step);
     const table = await ensureTable(dynamo, mapping.table);
     step(`DynamoDB table ${mapping.table.name} ${table.created ? 'created' : 'already there'}`);
+    if (table.created) await replayIntoNewTable(env, mapping, step);
     const connector = await applyPostgresConnector({
       connectUrl: settings.connectUrl(env),
       templatePath: join(root, 'infra/debezium/postgres-connector.json'),
@@ -115,6 +112,21 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
     await stopAll(1);
     return 1;
   }
+}
+
+/**
+ * A table created anew behind committed consumer offsets (DynamoDB Local's files are gone after a
+ * reboot; Kafka's are not) would stay empty: rewind the services' groups so they replay the topics.
+ */
+async function replayIntoNewTable(env: Record<string, string | undefined>, mapping: CompiledMapping, step: (text: string) => void): Promise<void> {
+  const { PG2DDB_KAFKA_BROKERS, PG2DDB_TOPIC_PREFIX: prefix } = settings.kafka(env);
+  const kafka = createKafka({ brokers: PG2DDB_KAFKA_BROKERS, clientId: 'pg2ddb-cli' });
+  const sources = mapping.sourceTables().map(({ schema, table }) => changeTopic(prefix, schema, table));
+  const rewound = [
+    ...(await rewindConsumerGroup(kafka, `${prefix}.transformer`, sources)),
+    ...(await rewindConsumerGroup(kafka, `${prefix}.writer`, [topicNames(prefix).writes])),
+  ];
+  if (rewound.length > 0) step(`the table is new but Kafka already holds its history: replaying ${rewound.join(', ')}`);
 }
 
 /**
