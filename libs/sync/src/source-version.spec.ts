@@ -33,6 +33,16 @@ describe('sourceVersion', () => {
     expect(parseVersion(snapshot)).toEqual({ commitLsn: 1000n, changeLsn: 0n, rank: 1 });
   });
 
+  it('ranks the first transaction after the snapshot (no lastCommitLsn) above the snapshot rows', () => {
+    // Real Debezium 3.2 events: snapshot rows at the slot's consistent point, then the first streamed
+    // transaction with sequence [null, lsn], then the next one with the previous commit's end.
+    const snapshot = sourceVersion({ ...base, lsn: 181805832, sequence: '[null,"181805832"]', snapshot: 'last' }, 'r');
+    const first = sourceVersion({ ...base, lsn: 181989552, sequence: '[null,"181989552"]', snapshot: 'false' }, 'u');
+    const second = sourceVersion({ ...base, lsn: 181989680, sequence: '["181989680","181989680"]', snapshot: 'false' }, 'u');
+    expect(snapshot < first).toBe(true);
+    expect(first < second).toBe(true);
+  });
+
   it('is fixed width and round-trips through parseVersion, up to the largest LSN', () => {
     const max = (1n << 64n) - 1n;
     const version = sourceVersion({ ...base, lsn: null, sequence: `["${max}","${max}"]` }, 'u');

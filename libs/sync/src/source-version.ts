@@ -7,7 +7,8 @@ import { Pg2ddbError } from '@pg2ddb/errors';
  * A change's own `source.lsn` is not monotonic in delivery order (transactions interleave in the
  * WAL but are delivered in commit order), so the version is built from three parts:
  *   1. the commit-side position of the transaction: Debezium's `source.sequence[0]`
- *      (`lastCommitLsn`), which only grows from one delivered transaction to the next;
+ *      (`lastCommitLsn`, the end of the previous transaction's commit record), which only grows
+ *      from one delivered transaction to the next;
  *   2. the change's own LSN, which orders changes inside one transaction;
  *   3. an operation rank, so a delete sorts before the create at the same position
  *      (a primary-key change arrives as a delete plus a create).
@@ -42,7 +43,10 @@ export function versionParts(source: DebeziumSource, op: DebeziumOp): VersionPar
   const [lastCommit, changeFromSequence] = parseSequence(source.sequence);
   const changeLsn = changeFromSequence ?? lsn;
   if (changeLsn === undefined) throw positionError('change event has neither source.lsn nor source.sequence');
-  return { commitLsn: lastCommit ?? 0n, changeLsn, rank };
+  // The first transaction streamed after a (re)start carries no lastCommitLsn (`[null, lsn]`, seen
+  // with Debezium 3.2). Its changes all lie after the snapshot point (the slot waits for running
+  // transactions before it becomes consistent), so its own LSN is a sound commit-side position.
+  return { commitLsn: lastCommit ?? changeLsn, changeLsn, rank };
 }
 
 /** Fixed-width hex rendering of version parts; string order equals numeric order. */

@@ -1,10 +1,10 @@
 import { DeleteTableCommand, GetItemCommand, ScanCommand, type AttributeValue as SdkAttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { AttributeMap } from '@pg2ddb/contracts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDynamoClient, ensureTable, fromSdkItem, toSdkItem } from '@pg2ddb/dynamo';
-import { applyPostgresConnector, ConnectClient, connectorName, defaultSlotName } from '@pg2ddb/kafka';
+import { changeTopic, topicNames, type AttributeMap } from '@pg2ddb/contracts';
+import { applyPostgresConnector, ConnectClient, connectorName, createKafka, defaultSlotName, rewindConsumerGroup } from '@pg2ddb/kafka';
 import { compileMapping, loadMapping, type CompiledMapping } from '@pg2ddb/mapping';
 import { createPgPool, dropPublication, dropReplicationSlot, quoteIdent } from '@pg2ddb/postgres';
 import { repoRoot, startServiceProcess, type ServiceName, type ServiceProcess } from '@pg2ddb/service';
@@ -29,6 +29,10 @@ export interface PipelineOptions {
   /** SQL run in the test's schema before the connector starts (tables, replica identity, seed rows). */
   schemaSql: string;
   services?: ServiceName[];
+  /** Runs after `schemaSql`, before the connector is registered (e.g. to open a transaction). */
+  beforeConnector?: (context: { names: PipelineNames; env: StackEnv }) => Promise<void>;
+  /** Runs while the connector starts (its slot creation and snapshot), concurrently with the wait. */
+  whileConnectorStarts?: (context: { names: PipelineNames; env: StackEnv }) => Promise<void>;
 }
 
 /**
@@ -45,6 +49,7 @@ export class TestPipeline {
     readonly mappingFile: string,
     readonly workDir: string,
     private readonly services: ServiceProcess[],
+    private readonly serviceEnv: Record<string, string>,
   ) {}
 
   static async start(options: PipelineOptions): Promise<TestPipeline> {
@@ -66,7 +71,8 @@ export class TestPipeline {
     const dynamo = createDynamoClient({ endpoint: env.PG2DDB_DYNAMO_ENDPOINT, region: env.AWS_REGION ?? 'us-east-1' });
     await ensureTable(dynamo, mapping.table);
 
-    await applyPostgresConnector({
+    await options.beforeConnector?.({ names, env });
+    const connectorRunning = applyPostgresConnector({
       connectUrl: must(env, 'PG2DDB_CONNECT_URL'),
       templatePath: join(repoRoot(), 'infra/debezium/postgres-connector.json'),
       settings: {
@@ -75,6 +81,7 @@ export class TestPipeline {
         tables: mapping.sourceTables().map(({ schema, table }) => `${schema}.${table}`),
       },
     });
+    await Promise.all([connectorRunning, options.whileConnectorStarts?.({ names, env })]);
 
     const serviceEnv: Record<string, string> = {
       ...env,
@@ -85,7 +92,7 @@ export class TestPipeline {
     const services = await Promise.all(
       (options.services ?? ['transformer', 'writer']).map((name) => startServiceProcess(name, serviceEnv, join(workDir, `${name}.log`))),
     );
-    const pipeline = new TestPipeline(names, env, pg, dynamo, mapping, mappingFile, workDir, services);
+    const pipeline = new TestPipeline(names, env, pg, dynamo, mapping, mappingFile, workDir, services, serviceEnv);
     try {
       await Promise.all(services.map((service) => service.ready()));
     } catch (error) {
@@ -118,6 +125,27 @@ export class TestPipeline {
     return this.pg.query(sql, params).then((result) => result.rows);
   }
 
+  /**
+   * Stops a service, optionally moves its consumer group back to the start of its topics (a full
+   * replay), and starts it again; resolves when it is ready.
+   */
+  async restartService(name: ServiceName, options: { replayFromStart?: boolean } = {}): Promise<void> {
+    const index = this.services.findIndex((service) => service.name === name);
+    if (index < 0) throw new Error(`${name} is not running in this pipeline`);
+    await (this.services[index] as ServiceProcess).stop();
+    if (options.replayFromStart) {
+      const kafka = createKafka({ brokers: must(this.env, 'PG2DDB_KAFKA_BROKERS').split(','), clientId: `${this.names.id}-test` });
+      const topics =
+        name === 'writer'
+          ? [topicNames(this.names.prefix).writes]
+          : this.mapping.sourceTables().map(({ schema, table }) => changeTopic(this.names.prefix, schema, table));
+      await rewindConsumerGroup(kafka, `${this.names.prefix}.${name}`, topics);
+    }
+    const service = await startServiceProcess(name, this.serviceEnv, join(this.workDir, `${name}.log`));
+    this.services[index] = service;
+    await service.ready();
+  }
+
   /** Stops the services, removes the connector, its slot and publication, the schema and the table. */
   async stop(): Promise<void> {
     await Promise.all(this.services.map((service) => service.stop()));
@@ -133,7 +161,8 @@ export class TestPipeline {
   }
 }
 
-function pgConnection(env: StackEnv) {
+/** The stack's PostgreSQL connection settings, for a test's own extra clients. */
+export function pgConnection(env: StackEnv) {
   return {
     host: must(env, 'PG2DDB_PG_HOST'),
     port: Number(must(env, 'PG2DDB_PG_PORT')),
