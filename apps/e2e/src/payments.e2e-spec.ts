@@ -115,6 +115,20 @@ describe('payments: Postgres changes reach DynamoDB exactly', () => {
     });
   });
 
+  it('reports health and Prometheus metrics from every service', async () => {
+    for (const name of ['transformer', 'writer'] as const) {
+      const live = await fetch(`${pipeline.serviceUrl(name)}/health/live`);
+      expect(live.status).toBe(200);
+      const ready = await fetch(`${pipeline.serviceUrl(name)}/health/ready`);
+      expect(await ready.json()).toMatchObject({ status: 'ready' });
+    }
+    const writer = await (await fetch(`${pipeline.serviceUrl('writer')}/metrics`)).text();
+    const applied = /^pg2ddb_writer_commands_total\{outcome="applied"\} (\d+)$/m.exec(writer);
+    expect(Number(applied?.[1])).toBeGreaterThanOrEqual(4);
+    const transformer = await (await fetch(`${pipeline.serviceUrl('transformer')}/metrics`)).text();
+    expect(transformer).toMatch(/^pg2ddb_transformer_events_total\{outcome="mapped"\} [1-9]\d*$/m);
+  });
+
   it('applies a delete', async () => {
     await pipeline.query(`DELETE FROM payments WHERE paymentid = 2002`);
     await eventually(async () => expect(await pipeline.item(key(42, '2024-03-05T09:00:00.000000Z', 2002))).toBeUndefined());

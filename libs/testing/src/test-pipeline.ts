@@ -125,6 +125,13 @@ export class TestPipeline {
     return this.pg.query(sql, params).then((result) => result.rows);
   }
 
+  /** The base URL of a running service's HTTP side (health and metrics). */
+  serviceUrl(name: ServiceName): string {
+    const service = this.services.find((candidate) => candidate.name === name);
+    if (!service) throw new Error(`${name} is not running in this pipeline`);
+    return `http://127.0.0.1:${service.httpPort}`;
+  }
+
   /**
    * Stops a service, optionally moves its consumer group back to the start of its topics (a full
    * replay), and starts it again; resolves when it is ready.
