@@ -14,4 +14,4 @@ SELECT 1 + (i * 7919) % 2000                                              AS cus
             ELSE timestamptz '2024-01-01 00:00:00+00' + ((i * 48271) % 63072000 + 3600) * interval '1 second' END AS processeddate,
        timestamptz '2024-01-01 00:00:00+00' + ((i * 48271) % 63072000) * interval '1 second' AS createddate,
        NULL                                                               AS updateddate
-FROM generate_series(1, {{rows}}) AS i;
+FROM generate_series(1::bigint, {{rows}}) AS i;

@@ -8,9 +8,13 @@ import { loadMapping } from './load-mapping';
 import { mapChange } from './map-change';
 import { VERSION, context, envelope, field } from './__fixtures__/envelope-builder';
 
+// The shipped example mappings (examples/<name>/mapping.yaml) are the single source of truth:
+// these tests read them from the repository root, not from a copy.
+const repoRoot = join(__dirname, '..', '..', '..');
+
 function example(name: string): CompiledMapping {
-  const file = `${name}.mapping.yaml`;
-  return compileMapping(loadMapping(readFileSync(join(__dirname, '__fixtures__', 'examples', file), 'utf8'), file), file);
+  const file = `examples/${name}/mapping.yaml`;
+  return compileMapping(loadMapping(readFileSync(join(repoRoot, file), 'utf8'), file), file);
 }
 
 function item(compiled: CompiledMapping, ...args: Parameters<typeof envelope>): PutCommand['item'] {
@@ -26,25 +30,25 @@ describe('payments example', () => {
     field.int32('customerid'),
     field.int32('loanid'),
     field.string('paymentamount'),
-    field.microTimestamp('paymentdate'),
+    field.zonedTimestamp('paymentdate'),
     field.string('paymentmethod'),
     field.string('paymentstatus'),
     field.string('transactionreference'),
-    field.microTimestamp('processeddate'),
-    field.microTimestamp('createddate'),
-    field.microTimestamp('updateddate'),
+    field.zonedTimestamp('processeddate'),
+    field.zonedTimestamp('createddate'),
+    field.zonedTimestamp('updateddate'),
   ];
   const row = {
     paymentid: 1001,
     customerid: 77,
     loanid: 5,
     paymentamount: '1250.00',
-    paymentdate: 1709287200123456, // 2024-03-01T10:00:00.123456
-    paymentmethod: 'ach',
-    paymentstatus: 'Completed',
+    paymentdate: '2024-03-01T10:00:00.123456Z',
+    paymentmethod: 'ACH',
+    paymentstatus: 'COMPLETED',
     transactionreference: null,
     processeddate: null,
-    createddate: 1709287200000000,
+    createddate: '2024-03-01T10:00:00Z',
     updateddate: null,
   };
 
@@ -57,24 +61,24 @@ describe('payments example', () => {
       LoanId: { N: '5' },
       PaymentAmount: { N: '1250' },
       PaymentDate: { S: '2024-03-01T10:00:00.123456Z' },
-      PaymentMethod: { S: 'ach' },
-      PaymentStatus: { S: 'Completed' },
+      PaymentMethod: { S: 'ACH' },
+      PaymentStatus: { S: 'COMPLETED' },
       CreatedDate: { S: '2024-03-01T10:00:00.000000Z' },
-      EntityType: { S: 'Payment' },
+      _type: { S: 'Payment' },
       GSI1PK: { S: 'STATUS#COMPLETED' },
       GSI1SK: { S: '2024-03-01T10:00:00.123456Z#1001' },
       GSI2PK: { S: 'LOAN#5' },
       GSI2SK: { S: '2024-03-01T10:00:00.123456Z#1001' },
       GSI3PK: { S: 'METHOD#ACH' },
       GSI3SK: { S: '2024-03-01T10:00:00.123456Z#1001' },
-      ExpiresAt: { N: String(Date.UTC(2031, 2, 1, 10, 0, 0) / 1000) },
+      ExpiresAt: { N: '1930125600' }, // 2031-03-01T10:00:00Z
       _ver: { S: VERSION },
     });
   });
 
   it('expires a leap-day payment on Feb 28 seven years later', () => {
-    const leap = item(payments, { op: 'c', table: 'payments', fields, after: { ...row, paymentdate: Date.UTC(2024, 1, 29, 23, 59, 59) * 1000 + 999999 } });
-    expect(leap.ExpiresAt).toEqual({ N: String(Date.UTC(2031, 1, 28, 23, 59, 59) / 1000) });
+    const leap = item(payments, { op: 'c', table: 'payments', fields, after: { ...row, paymentdate: '2024-02-29T23:59:59.999999Z' } });
+    expect(leap.ExpiresAt).toEqual({ N: '1930089599' }); // 2031-02-28T23:59:59Z
   });
 
   it('needs REPLICA IDENTITY FULL for deletes (the sort key uses paymentdate)', () => {
@@ -116,8 +120,8 @@ describe('e-commerce example', () => {
       EntityType: { S: 'User' },
       GSI1PK: { S: 'john@example.com' },
       GSI1SK: { S: '2024-01-15T10:00:00.000000Z' },
-      GSI2PK: { S: 'USER#active' },
-      GSI2SK: { S: '2024-01-16T10:00:00.500000Z' },
+      GSI2PK: { S: 'USER_STATUS#active' },
+      GSI2SK: { S: '2024-01-15T10:00:00.000000Z#12345' },
       _ver: { S: VERSION },
     });
   });
@@ -128,28 +132,53 @@ describe('e-commerce example', () => {
       op: 'c',
       table: 'orders',
       fields: orderFields,
-      after: { id: 67890, user_id: 12345, order_date: '2024-01-15T14:30:00Z', status: 'completed', total_amount: '156.78', shipping_address: null, updated_at: '2024-01-15T14:30:00Z' },
+      after: { id: 67890, user_id: 12345, order_date: '2024-01-15T14:30:00Z', status: 'delivered', total_amount: '156.78', shipping_address: null, updated_at: '2024-01-15T14:30:00Z' },
     });
-    expect([order.PK, order.SK, order.GSI2PK, order.total_amount]).toEqual([
+    expect([order.PK, order.SK, order.GSI2PK, order.GSI2SK, order.total_amount, order.shipping_address]).toEqual([
       { S: 'USER#12345' },
       { S: 'ORDER#2024-01-15T14:30:00.000000Z#67890' },
-      { S: 'ORDER#completed' },
+      { S: 'ORDER_STATUS#delivered' },
+      { S: '2024-01-15T14:30:00.000000Z#67890' },
       { N: '156.78' },
+      undefined,
     ]);
-    const itemFields = [field.int64('id'), field.int64('order_id'), field.string('product_id'), field.int32('quantity'), field.string('price')];
-    const orderItem = item(shop, { op: 'c', table: 'order_items', fields: itemFields, after: { id: 1, order_id: 67890, product_id: 'ABC123', quantity: 1, price: '99.99' } });
-    expect([orderItem.PK, orderItem.SK, orderItem.EntityType]).toEqual([{ S: 'ORDER#67890' }, { S: 'ITEM#1' }, { S: 'OrderItem' }]);
+    const itemFields = [field.int64('id'), field.int64('order_id'), field.uuid('product_id'), field.int32('quantity'), field.string('unit_price')];
+    const orderItem = item(shop, {
+      op: 'c',
+      table: 'order_items',
+      fields: itemFields,
+      after: { id: 1, order_id: 67890, product_id: '0b7e4a52-1c1d-4f7e-9a53-6f0b1c2d3e4f', quantity: 1, unit_price: '99.90' },
+    });
+    expect([orderItem.PK, orderItem.SK, orderItem.EntityType, orderItem.unit_price]).toEqual([{ S: 'ORDER#67890' }, { S: 'ITEM#1' }, { S: 'OrderItem' }, { N: '99.9' }]);
   });
 
   it('sorts products by price inside a category with a padded string key', () => {
-    const fields = [field.string('id'), field.string('name'), field.string('category'), field.string('price'), field.array('tags', field.string('t')), field.json('attributes'), field.bytes('image')];
-    const product = (id: string, price: string) =>
-      item(shop, { op: 'c', table: 'products', fields, after: { id, name: id, category: 'Electronics', price, tags: ['audio', 'audio', 'wireless'], attributes: null, image: 'iVBORw0KGgo=' } });
-    const keys = [product('P1', '99.99'), product('P2', '1000.00'), product('P3', '5.50')].map((p) => (p.GSI3SK as { S: string }).S);
-    expect(keys).toEqual(['PRICE#0000000099.99#P1', 'PRICE#0000001000#P2', 'PRICE#0000000005.5#P3']);
-    expect([...keys].sort()).toEqual(['PRICE#0000000005.5#P3', 'PRICE#0000000099.99#P1', 'PRICE#0000001000#P2']);
+    const fields = [
+      field.uuid('id'),
+      field.string('sku'),
+      field.string('name'),
+      field.string('category'),
+      field.string('price'),
+      field.array('tags', field.string('t')),
+      field.json('attributes'),
+      field.zonedTimestamp('created_at'),
+      field.zonedTimestamp('updated_at'),
+    ];
+    const product = (id: string, price: string, category: string | null = 'Electronics') =>
+      item(shop, {
+        op: 'c',
+        table: 'products',
+        fields,
+        after: { id, sku: id, name: id, category, price, tags: ['audio', 'audio', 'wireless'], attributes: null, created_at: '2024-01-01T00:00:00Z', updated_at: '2024-01-01T00:00:00Z' },
+      });
+    const keys = [product('P1', '99.99'), product('P2', '1000.00'), product('P3', '5.50'), product('P4', '5.00')].map((p) => (p.GSI3SK as { S: string }).S);
+    expect(keys).toEqual(['PRICE#0000000099.99#P1', 'PRICE#0000001000#P2', 'PRICE#0000000005.5#P3', 'PRICE#0000000005#P4']);
+    expect([...keys].sort()).toEqual(['PRICE#0000000005#P4', 'PRICE#0000000005.5#P3', 'PRICE#0000000099.99#P1', 'PRICE#0000001000#P2']);
     const first = product('P1', '99.99');
-    expect([first.GSI3PK, first.tags, first.image]).toEqual([{ S: 'CATEGORY#electronics' }, { SS: ['audio', 'wireless'] }, { B: 'iVBORw0KGgo=' }]);
+    expect([first.GSI3PK, first.tags]).toEqual([{ S: 'CATEGORY#electronics' }, { SS: ['audio', 'wireless'] }]);
+    // A draft (no category) stays out of the category index.
+    const draft = product('P5', '1.00', null);
+    expect([draft.GSI3PK, draft.GSI3SK, draft.category]).toEqual([undefined, undefined, undefined]);
   });
 });
 
@@ -161,8 +190,10 @@ describe('integration logs example', () => {
     field.int32('application_id'),
     field.uuid('correlation_id'),
     field.zonedTimestamp('log_timestamp'),
-    field.boolean('is_success'),
+    field.string('http_method'),
+    field.string('endpoint'),
     field.int16('http_status'),
+    field.boolean('is_success'),
     field.int32('duration_ms'),
     field.json('request_payload'),
     field.json('response_payload'),
@@ -176,8 +207,10 @@ describe('integration logs example', () => {
       application_id: 12,
       correlation_id: null,
       log_timestamp: '2024-03-01T23:59:59.999999Z',
-      is_success: false,
+      http_method: 'POST',
+      endpoint: '/v1/charges',
       http_status: 502,
+      is_success: false,
       duration_ms: 1200,
       request_payload: '{"amount":12.50}',
       response_payload: null,
@@ -188,10 +221,12 @@ describe('integration logs example', () => {
       PK: { S: 'billing-api-2024-03-01' },
       SK: { S: '2024-03-01T23:59:59.999999Z#998877' },
       GSI1PK: { S: 'APP#12' },
+      GSI1SK: { S: '2024-03-01T23:59:59.999999Z#998877' },
       GSI3PK: { S: 'ERROR#false#2024-03-01' },
+      GSI3SK: { S: '2024-03-01T23:59:59.999999Z#998877' },
       request_payload: { M: { amount: { N: '12.5' } } },
       error_message: { S: '' },
-      ExpiresAt: { N: String(Date.UTC(2024, 4, 30, 23, 59, 59) / 1000) },
+      ExpiresAt: { N: '1717113599' }, // 2024-05-30T23:59:59Z: 90 days later, whole seconds
     });
     // No correlation id: the log stays out of GSI2 (sparse).
     expect(log.GSI2PK).toBeUndefined();

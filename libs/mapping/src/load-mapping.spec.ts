@@ -324,7 +324,7 @@ describe('loadMapping', () => {
   });
 
   it.each(['payments', 'ecommerce', 'integration-logs'])('loads the %s example', (name) => {
-    const text = readFileSync(join(__dirname, '__fixtures__', 'examples', `${name}.mapping.yaml`), 'utf8');
+    const text = readFileSync(join(__dirname, '..', '..', '..', 'examples', name, 'mapping.yaml'), 'utf8');
     expect(loadMapping(text, `${name}.mapping.yaml`).entities.length).toBeGreaterThan(0);
   });
 });
