@@ -4,7 +4,8 @@
  * (e.g. `io.debezium.time.MicroTimestamp`), which is what lets the mapping convert exactly.
  */
 export interface ConnectSchema {
-  type: 'int8' | 'int16' | 'int32' | 'int64' | 'float32' | 'float64' | 'boolean' | 'string' | 'bytes' | 'array' | 'map' | 'struct';
+  /** The JsonConverter writes FLOAT32/FLOAT64 as `float`/`double`; the Connect names are accepted too. */
+  type: 'int8' | 'int16' | 'int32' | 'int64' | 'float' | 'double' | 'float32' | 'float64' | 'boolean' | 'string' | 'bytes' | 'array' | 'map' | 'struct';
   optional?: boolean;
   name?: string;
   version?: number;

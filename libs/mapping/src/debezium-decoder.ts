@@ -69,6 +69,9 @@ function decodeByType(raw: unknown, schema: ConnectSchema, declared: ColumnType 
     case 'int32':
     case 'int64':
       return { kind: 'number', text: integerOrThrow(raw, where) };
+    // The JsonConverter names FLOAT32/FLOAT64 `float` and `double` in the event schema.
+    case 'float':
+    case 'double':
     case 'float32':
     case 'float64':
       return { kind: 'number', text: floatOrThrow(raw, where) };
@@ -143,16 +146,30 @@ const NEGATIVE_INFINITY_TIMESTAMP = -9223372036832400000n;
 const POSITIVE_INFINITY_DAYS = new Set([-2147472692, 2147483647]);
 const NEGATIVE_INFINITY_DAYS = new Set([-2147472691, -2147483648]);
 
+// PostgreSQL's earliest timestamp, 4714-11-24 00:00:00 BC, in microseconds since 1970.
+const EARLIEST_TIMESTAMP_MICROS = -210866803200000000n;
+
 function timestampFromInt(raw: unknown, microsPerUnit: bigint, where: ValueLocation): PgValue {
   const value = infinityAware(raw, where);
-  if (value === POSITIVE_INFINITY_TIMESTAMP || value === NEGATIVE_INFINITY_TIMESTAMP) {
-    return { kind: 'infinity', negative: value < 0n };
+  const micros = microsPerUnit === 0n ? nanosToMicros(value, where) : value * microsPerUnit;
+  // The markers are in microseconds; `timestamp(0-3)` sends them in milliseconds.
+  if (micros === POSITIVE_INFINITY_TIMESTAMP || micros === NEGATIVE_INFINITY_TIMESTAMP) {
+    return { kind: 'infinity', negative: micros < 0n };
   }
-  return { kind: 'timestamp', micros: microsPerUnit === 0n ? nanosToMicros(value, where) : value * microsPerUnit };
+  if (micros < EARLIEST_TIMESTAMP_MICROS) {
+    // Debezium overflows int64 for timestamps past 294247 AD and sends a large negative number.
+    return valueError(
+      MappingErrorCode.ValueInvalid,
+      where,
+      `timestamp ${value} is before PostgreSQL's earliest timestamp (4714 BC): Debezium overflowed a timestamp after 294247 AD`,
+      value,
+    );
+  }
+  return { kind: 'timestamp', micros };
 }
 
 function infinityAware(raw: unknown, where: ValueLocation): bigint {
-  // The sentinels are beyond 2^53; accept them even when JSON.parse has already rounded them.
+  // The microsecond sentinels are beyond 2^53; accept them even when JSON.parse has already rounded them.
   if (typeof raw === 'number' && raw === Number(POSITIVE_INFINITY_TIMESTAMP)) return POSITIVE_INFINITY_TIMESTAMP;
   if (typeof raw === 'number' && raw === Number(NEGATIVE_INFINITY_TIMESTAMP)) return NEGATIVE_INFINITY_TIMESTAMP;
   return int64(raw, where);
