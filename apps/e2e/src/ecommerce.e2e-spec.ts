@@ -1,15 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import type { AttributeMap, AttributeValue } from '@pg2ddb/contracts';
-import { fromSdkItem, toSdkItem } from '@pg2ddb/dynamo';
-import { eventually, TestPipeline } from '@pg2ddb/testing';
+import { byKey, eventually, keyOf, TestPipeline, withoutVersion } from '@pg2ddb/testing';
 
 // The e-commerce example on the real stack: users, orders under the user, order items under the
 // order, products — with the shipped schema and mapping — and its access patterns answered by
 // DynamoDB queries. Every expected item below is written out by hand.
 const examples = join(__dirname, '../../../examples/ecommerce');
-const VERSION = /^[0-9a-f]{32}[01]$/;
 
 const CABLE = '7c1a0000-0000-4000-8000-000000000001';
 const CASE = '7c1a0000-0000-4000-8000-000000000002';
@@ -246,23 +243,8 @@ const expected = {
   },
 } satisfies Record<string, AttributeMap>;
 
-/** Checks the source version (it depends on WAL positions) and drops it; sorts sets (DynamoDB keeps no order). */
-function comparable(item: AttributeMap | undefined): AttributeMap | undefined {
-  if (!item) return undefined;
-  const { _ver, ...rest } = item;
-  expect(_ver && 'S' in _ver && VERSION.test(_ver.S)).toBe(true);
-  for (const [name, value] of Object.entries(rest)) if ('SS' in value) rest[name] = { SS: [...value.SS].sort() };
-  return rest;
-}
 
-function keyOf(item: AttributeMap): AttributeMap {
-  return { PK: item.PK as AttributeValue, SK: item.SK as AttributeValue };
-}
 
-function byKey(a: AttributeMap, b: AttributeMap): number {
-  const text = (item: AttributeMap) => `${(item.PK as { S: string }).S}\u0000${(item.SK as { S: string }).S}`;
-  return text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0;
-}
 
 describe('e-commerce: users, orders, order items and products in one table', () => {
   let pipeline: TestPipeline;
@@ -278,21 +260,9 @@ describe('e-commerce: users, orders, order items and products in one table', () 
     await pipeline?.stop();
   });
 
-  /** One Query on the test's table (or one of its GSIs), every page, items in the contract's form. */
-  async function query(input: Omit<QueryCommandInput, 'TableName' | 'ExpressionAttributeValues'> & { values: AttributeMap }): Promise<AttributeMap[]> {
-    const { values, ...rest } = input;
-    const items: AttributeMap[] = [];
-    let startKey: QueryCommandInput['ExclusiveStartKey'];
-    do {
-      const page = await pipeline.dynamo.send(new QueryCommand({ ...rest, TableName: pipeline.names.table, ExpressionAttributeValues: toSdkItem(values), ExclusiveStartKey: startKey }));
-      items.push(...(page.Items ?? []).map(fromSdkItem));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
-  }
 
   async function itemsNow(): Promise<AttributeMap[]> {
-    return (await pipeline.items()).map((item) => comparable(item) as AttributeMap).sort(byKey);
+    return (await pipeline.items()).map((item) => withoutVersion(item) as AttributeMap).sort(byKey);
   }
 
   it('carries the snapshot and the streamed inserts as exactly the expected items', async () => {
@@ -303,21 +273,21 @@ describe('e-commerce: users, orders, order items and products in one table', () 
 
   describe('answers the access patterns with one query each', () => {
     it('user profile by id', async () => {
-      const profile = await query({ KeyConditionExpression: 'PK = :pk AND SK = :sk', values: { ':pk': { S: 'USER#12345' }, ':sk': { S: 'PROFILE' } } });
-      expect(profile.map(comparable)).toEqual([expected.john]);
+      const profile = await pipeline.queryItems({ KeyConditionExpression: 'PK = :pk AND SK = :sk', values: { ':pk': { S: 'USER#12345' }, ':sk': { S: 'PROFILE' } } });
+      expect(profile.map(withoutVersion)).toEqual([expected.john]);
     });
 
     it("a user's orders, newest first", async () => {
-      const orders = await query({
+      const orders = await pipeline.queryItems({
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
         ScanIndexForward: false,
         values: { ':pk': { S: 'USER#12345' }, ':sk': { S: 'ORDER#' } },
       });
-      expect(orders.map(comparable)).toEqual([expected.order67891, expected.order67892, expected.order67890]);
+      expect(orders.map(withoutVersion)).toEqual([expected.order67891, expected.order67892, expected.order67890]);
     });
 
     it("a user's orders in a date range", async () => {
-      const february = await query({
+      const february = await pipeline.queryItems({
         KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
         values: { ':pk': { S: 'USER#12345' }, ':from': { S: 'ORDER#2024-02-01' }, ':to': { S: 'ORDER#2024-03-01' } },
       });
@@ -325,25 +295,25 @@ describe('e-commerce: users, orders, order items and products in one table', () 
     });
 
     it("an order's items", async () => {
-      const items = await query({ KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)', values: { ':pk': { S: 'ORDER#67890' }, ':sk': { S: 'ITEM#' } } });
-      expect(items.map(comparable)).toEqual([expected.item1, expected.item2]);
+      const items = await pipeline.queryItems({ KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)', values: { ':pk': { S: 'ORDER#67890' }, ':sk': { S: 'ITEM#' } } });
+      expect(items.map(withoutVersion)).toEqual([expected.item1, expected.item2]);
     });
 
     it('a user by email (GSI1, lower-cased)', async () => {
-      const users = await query({ IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :email', values: { ':email': { S: 'john@example.com' } } });
-      expect(users.map(comparable)).toEqual([expected.john]);
+      const users = await pipeline.queryItems({ IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :email', values: { ':email': { S: 'john@example.com' } } });
+      expect(users.map(withoutVersion)).toEqual([expected.john]);
     });
 
     it('orders by status, oldest first (GSI2)', async () => {
-      const pending = await query({ IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :status', values: { ':status': { S: 'ORDER_STATUS#pending' } } });
-      expect(pending.map(comparable)).toEqual([expected.order67893, expected.order67891]);
-      const suspended = await query({ IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :status', values: { ':status': { S: 'USER_STATUS#suspended' } } });
+      const pending = await pipeline.queryItems({ IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :status', values: { ':status': { S: 'ORDER_STATUS#pending' } } });
+      expect(pending.map(withoutVersion)).toEqual([expected.order67893, expected.order67891]);
+      const suspended = await pipeline.queryItems({ IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :status', values: { ':status': { S: 'USER_STATUS#suspended' } } });
       expect(suspended.map((user) => user.id)).toEqual([{ N: '12346' }]);
     });
 
     it('products of a category in a price range, cheapest first (GSI3, padded price)', async () => {
       // 10.00 ≤ price ≤ 50.00: '#' sorts before '.', so PRICE#0000000050#~ takes 50.00 and leaves 50.01 out.
-      const range = await query({
+      const range = await pipeline.queryItems({
         IndexName: 'GSI3',
         KeyConditionExpression: 'GSI3PK = :category AND GSI3SK BETWEEN :low AND :high',
         values: { ':category': { S: 'CATEGORY#electronics' }, ':low': { S: 'PRICE#0000000010' }, ':high': { S: 'PRICE#0000000050#~' } },
@@ -353,7 +323,7 @@ describe('e-commerce: users, orders, order items and products in one table', () 
         { PK: { S: `PRODUCT#${CASE}` }, SK: { S: 'METADATA' }, GSI3PK: { S: 'CATEGORY#electronics' }, GSI3SK: { S: `PRICE#0000000014.2#${CASE}` }, name: { S: 'Phone Case' }, price: { N: '14.2' } },
         { PK: { S: `PRODUCT#${SPEAKER}` }, SK: { S: 'METADATA' }, GSI3PK: { S: 'CATEGORY#electronics' }, GSI3SK: { S: `PRICE#0000000050#${SPEAKER}` }, name: { S: 'Bluetooth Speaker' }, price: { N: '50' } },
       ]);
-      const category = await query({ IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :category', values: { ':category': { S: 'CATEGORY#electronics' } } });
+      const category = await pipeline.queryItems({ IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :category', values: { ':category': { S: 'CATEGORY#electronics' } } });
       expect(category.map((product) => product.name)).toEqual([{ S: 'USB-C Cable' }, { S: 'Phone Case' }, { S: 'Bluetooth Speaker' }, { S: 'Fast Charger' }, { S: 'Wireless Headphones' }]);
     });
   });
@@ -362,7 +332,7 @@ describe('e-commerce: users, orders, order items and products in one table', () 
     await pipeline.query(`UPDATE users SET email = 'John.Doe@Example.org', status = 'suspended', updated_at = '2024-03-03 10:00:00+00' WHERE id = 12345`);
     await pipeline.query(`UPDATE orders SET status = 'paid', updated_at = '2024-03-02 10:00:00+00' WHERE id = 67891`);
     await eventually(async () => {
-      expect(comparable(await pipeline.item(keyOf(expected.john)))).toEqual({
+      expect(withoutVersion(await pipeline.item(keyOf(expected.john)))).toEqual({
         ...expected.john,
         email: { S: 'John.Doe@Example.org' },
         status: { S: 'suspended' },
@@ -370,18 +340,18 @@ describe('e-commerce: users, orders, order items and products in one table', () 
         GSI1PK: { S: 'john.doe@example.org' },
         GSI2PK: { S: 'USER_STATUS#suspended' },
       });
-      expect(comparable(await pipeline.item(keyOf(expected.order67891)))).toEqual({
+      expect(withoutVersion(await pipeline.item(keyOf(expected.order67891)))).toEqual({
         ...expected.order67891,
         status: { S: 'paid' },
         updated_at: { S: '2024-03-02T10:00:00.000000Z' },
         GSI2PK: { S: 'ORDER_STATUS#paid' },
       });
     });
-    expect(await query({ IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :email', values: { ':email': { S: 'john@example.com' } } })).toEqual([]);
-    expect((await query({ IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :email', values: { ':email': { S: 'john.doe@example.org' } } })).map((user) => user.id)).toEqual([
+    expect(await pipeline.queryItems({ IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :email', values: { ':email': { S: 'john@example.com' } } })).toEqual([]);
+    expect((await pipeline.queryItems({ IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :email', values: { ':email': { S: 'john.doe@example.org' } } })).map((user) => user.id)).toEqual([
       { N: '12345' },
     ]);
-    const pending = await query({ IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :status', values: { ':status': { S: 'ORDER_STATUS#pending' } } });
+    const pending = await pipeline.queryItems({ IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :status', values: { ':status': { S: 'ORDER_STATUS#pending' } } });
     expect(pending.map((order) => order.id)).toEqual([{ N: '67893' }]);
   });
 
@@ -390,15 +360,15 @@ describe('e-commerce: users, orders, order items and products in one table', () 
     await pipeline.query(`UPDATE products SET category = 'Electronics' WHERE id = '${DRONE}'`);
     await eventually(async () => {
       const { category: _category, GSI3PK: _pk, GSI3SK: _sk, ...unlisted } = expected.charger;
-      expect(comparable(await pipeline.item(keyOf(expected.charger)))).toEqual(unlisted);
-      expect(comparable(await pipeline.item(keyOf(expected.drone)))).toEqual({
+      expect(withoutVersion(await pipeline.item(keyOf(expected.charger)))).toEqual(unlisted);
+      expect(withoutVersion(await pipeline.item(keyOf(expected.drone)))).toEqual({
         ...expected.drone,
         category: { S: 'Electronics' },
         GSI3PK: { S: 'CATEGORY#electronics' },
         GSI3SK: { S: `PRICE#0000000499#${DRONE}` },
       });
     });
-    const category = await query({ IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :category', values: { ':category': { S: 'CATEGORY#electronics' } } });
+    const category = await pipeline.queryItems({ IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :category', values: { ':category': { S: 'CATEGORY#electronics' } } });
     expect(category.map((product) => product.name)).toEqual([{ S: 'USB-C Cable' }, { S: 'Phone Case' }, { S: 'Bluetooth Speaker' }, { S: 'Wireless Headphones' }, { S: 'Prototype Drone' }]);
   });
 
@@ -413,13 +383,13 @@ describe('e-commerce: users, orders, order items and products in one table', () 
     };
     await eventually(async () => {
       expect(await pipeline.item(keyOf(expected.item3))).toBeUndefined();
-      expect(comparable(await pipeline.item({ PK: { S: 'ORDER#67892' }, SK: { S: 'ITEM#3' } }))).toEqual({ ...expected.item3, PK: { S: 'ORDER#67892' }, order_id: { N: '67892' } });
+      expect(withoutVersion(await pipeline.item({ PK: { S: 'ORDER#67892' }, SK: { S: 'ITEM#3' } }))).toEqual({ ...expected.item3, PK: { S: 'ORDER#67892' }, order_id: { N: '67892' } });
       expect(await pipeline.item(keyOf(expected.order67892))).toBeUndefined();
-      expect(comparable(await pipeline.item(keyOf(movedOrder)))).toEqual(movedOrder);
+      expect(withoutVersion(await pipeline.item(keyOf(movedOrder)))).toEqual(movedOrder);
     });
-    const items = await query({ KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)', values: { ':pk': { S: 'ORDER#67892' }, ':sk': { S: 'ITEM#' } } });
+    const items = await pipeline.queryItems({ KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)', values: { ':pk': { S: 'ORDER#67892' }, ':sk': { S: 'ITEM#' } } });
     expect(items.map((item) => item.SK)).toEqual([{ S: 'ITEM#3' }, { S: 'ITEM#4' }]);
-    expect(await query({ KeyConditionExpression: 'PK = :pk', values: { ':pk': { S: 'ORDER#67891' } } })).toEqual([]);
+    expect(await pipeline.queryItems({ KeyConditionExpression: 'PK = :pk', values: { ':pk': { S: 'ORDER#67891' } } })).toEqual([]);
   });
 
   it('applies deletes, including the items an order delete cascades to', async () => {

@@ -1,16 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
-import type { AttributeMap, AttributeValue } from '@pg2ddb/contracts';
-import { fromSdkItem, toSdkItem } from '@pg2ddb/dynamo';
-import { eventually, TestPipeline } from '@pg2ddb/testing';
+import type { AttributeMap } from '@pg2ddb/contracts';
+import { byKey, eventually, keyOf, TestPipeline, withoutVersion } from '@pg2ddb/testing';
 
 // The integration-logs example on the real stack, with the shipped schema and mapping: a
 // partition per service and day, GSIs by application, correlation id and failures, a 90-day TTL.
 // Every expected item below is written out by hand.
 const examples = join(__dirname, '../../../examples/integration-logs');
-const VERSION = /^[0-9a-f]{32}[01]$/;
 
 const C1 = '6f1c2d0e-8b7a-4c3d-9e2f-1a2b3c4d5e6f';
 const C2 = '0d9e8f7a-6b5c-4d3e-8f2a-1b0c9d8e7f6a';
@@ -194,22 +191,8 @@ const expected = {
   },
 } satisfies Record<string, AttributeMap>;
 
-/** Checks the source version (it depends on WAL positions) and drops it, for exact comparison. */
-function withoutVersion(item: AttributeMap | undefined): AttributeMap | undefined {
-  if (!item) return undefined;
-  const { _ver, ...rest } = item;
-  expect(_ver && 'S' in _ver && VERSION.test(_ver.S)).toBe(true);
-  return rest;
-}
 
-function keyOf(item: AttributeMap): AttributeMap {
-  return { PK: item.PK as AttributeValue, SK: item.SK as AttributeValue };
-}
 
-function byKey(a: AttributeMap, b: AttributeMap): number {
-  const text = (item: AttributeMap) => `${(item.PK as { S: string }).S}\u0000${(item.SK as { S: string }).S}`;
-  return text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0;
-}
 
 describe('integration logs: a partition per service and day, three GSIs, a 90-day TTL', () => {
   let pipeline: TestPipeline;
@@ -225,18 +208,6 @@ describe('integration logs: a partition per service and day, three GSIs, a 90-da
     await pipeline?.stop();
   });
 
-  /** One Query on the test's table (or one of its GSIs), every page, items in the contract's form. */
-  async function query(input: Omit<QueryCommandInput, 'TableName' | 'ExpressionAttributeValues'> & { values: AttributeMap }): Promise<AttributeMap[]> {
-    const { values, ...rest } = input;
-    const items: AttributeMap[] = [];
-    let startKey: QueryCommandInput['ExclusiveStartKey'];
-    do {
-      const page = await pipeline.dynamo.send(new QueryCommand({ ...rest, TableName: pipeline.names.table, ExpressionAttributeValues: toSdkItem(values), ExclusiveStartKey: startKey }));
-      items.push(...(page.Items ?? []).map(fromSdkItem));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
-  }
 
   const ids = (items: AttributeMap[]) => items.map((item) => (item.log_id as { N: string }).N);
 
@@ -248,9 +219,9 @@ describe('integration logs: a partition per service and day, three GSIs, a 90-da
 
   describe('answers the access patterns with one query each', () => {
     it("a service's logs of one day, in time order", async () => {
-      const day = await query({ KeyConditionExpression: 'PK = :pk', values: { ':pk': { S: 'credit-bureau-2024-03-01' } } });
+      const day = await pipeline.queryItems({ KeyConditionExpression: 'PK = :pk', values: { ':pk': { S: 'credit-bureau-2024-03-01' } } });
       expect(day.map(withoutVersion)).toEqual([expected.report, expected.score]);
-      const window = await query({
+      const window = await pipeline.queryItems({
         KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
         ScanIndexForward: false,
         values: { ':pk': { S: 'credit-bureau-2024-03-01' }, ':from': { S: '2024-03-01T09:15:00.5' }, ':to': { S: '2024-03-01T10' } },
@@ -259,15 +230,15 @@ describe('integration logs: a partition per service and day, three GSIs, a 90-da
     });
 
     it("an application's calls (GSI1)", async () => {
-      expect(ids(await query({ IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :app', values: { ':app': { S: 'APP#4711' } } }))).toEqual(['1', '1001', '1002', '1004', '1005']);
+      expect(ids(await pipeline.queryItems({ IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :app', values: { ':app': { S: 'APP#4711' } } }))).toEqual(['1', '1001', '1002', '1004', '1005']);
     });
 
     it('the calls of one request (GSI2)', async () => {
-      expect(ids(await query({ IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :corr', values: { ':corr': { S: `CORR#${C1}` } } }))).toEqual(['1', '1001', '1002']);
+      expect(ids(await pipeline.queryItems({ IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :corr', values: { ':corr': { S: `CORR#${C1}` } } }))).toEqual(['1', '1001', '1002']);
     });
 
     it('the failures of a day (GSI3, projected for error analysis)', async () => {
-      const failures = await query({ IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :err', values: { ':err': { S: 'ERROR#false#2024-03-01' } } });
+      const failures = await pipeline.queryItems({ IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :err', values: { ':err': { S: 'ERROR#false#2024-03-01' } } });
       // GSI3 projects the keys and service, application, endpoint, status, duration and error only.
       expect(failures).toEqual([
         {
@@ -281,7 +252,7 @@ describe('integration logs: a partition per service and day, three GSIs, a 90-da
           error_message: { S: 'timed out after 30000 ms' },
         },
       ]);
-      const nextDay = await query({ IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :err', values: { ':err': { S: 'ERROR#false#2024-03-02' } } });
+      const nextDay = await pipeline.queryItems({ IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :err', values: { ':err': { S: 'ERROR#false#2024-03-02' } } });
       expect(nextDay.map((log) => log.SK)).toEqual([{ S: '2024-03-02T00:00:00.000000Z#1004' }]);
     });
   });
@@ -299,8 +270,8 @@ describe('integration logs: a partition per service and day, three GSIs, a 90-da
         GSI2SK: { S: '2024-03-01T23:59:59.999999Z#1003' },
       });
     });
-    expect(ids(await query({ IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :app', values: { ':app': { S: 'APP#4711' } } }))).toEqual(['1', '1001', '1004', '1005']);
-    expect(ids(await query({ IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :corr', values: { ':corr': { S: `CORR#${C2}` } } }))).toEqual(['1003', '1004', '1005']);
+    expect(ids(await pipeline.queryItems({ IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :app', values: { ':app': { S: 'APP#4711' } } }))).toEqual(['1', '1001', '1004', '1005']);
+    expect(ids(await pipeline.queryItems({ IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :corr', values: { ':corr': { S: `CORR#${C2}` } } }))).toEqual(['1003', '1004', '1005']);
   });
 
   it('keeps an unchanged TOASTed payload when another column is updated (REPLICA IDENTITY FULL)', async () => {

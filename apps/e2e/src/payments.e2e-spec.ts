@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AttributeMap } from '@pg2ddb/contracts';
-import { eventually, TestPipeline } from '@pg2ddb/testing';
+import { eventually, TestPipeline, withoutVersion } from '@pg2ddb/testing';
 
 // The walking skeleton on the seed's payments table: real PostgreSQL → Debezium (Kafka Connect) →
 // Kafka → transformer → writer → DynamoDB Local, with the shipped example mapping and schema.
 const examples = join(__dirname, '../../../examples/payments');
-const VERSION = /^[0-9a-f]{32}[01]$/;
 
 /** The exact item the payments mapping must produce for the row inserted below. */
 function expectedPayment(overrides: AttributeMap = {}): AttributeMap {
@@ -36,13 +35,6 @@ function expectedPayment(overrides: AttributeMap = {}): AttributeMap {
   };
 }
 
-/** Drops the version (checked separately: it depends on WAL positions) for exact comparison. */
-function withoutVersion(item: AttributeMap | undefined): AttributeMap | undefined {
-  if (!item) return undefined;
-  const { _ver, ...rest } = item;
-  expect(_ver && 'S' in _ver && VERSION.test(_ver.S)).toBe(true);
-  return rest;
-}
 
 describe('payments: Postgres changes reach DynamoDB exactly', () => {
   let pipeline: TestPipeline;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { topicNames, type AttributeMap, type DeadLetter } from '@pg2ddb/contracts';
 import { createKafka } from '@pg2ddb/kafka';
-import { eventually, TestPipeline } from '@pg2ddb/testing';
+import { eventually, TestPipeline, withoutVersion } from '@pg2ddb/testing';
 import type { Consumer } from 'kafkajs';
 
 // The type matrix through the whole real pipeline: the golden table of libs/mapping (every type
@@ -11,7 +11,6 @@ import type { Consumer } from 'kafkajs';
 // are the golden fixtures (libs/mapping/src/__fixtures__/golden): capture.json lists the SQL the
 // capture script ran, and the hand-written <event>.expected.json files say what each row becomes.
 const GOLDEN = join(__dirname, '../../../libs/mapping/src/__fixtures__/golden');
-const VERSION = /^[0-9a-f]{32}[01]$/;
 
 interface Step {
   name: string;
@@ -68,13 +67,6 @@ const seed = rowOf({ ...manifest.seed, name: manifest.seed.events[0]!.name, tabl
 const items = [seed, ...rows].filter((row) => row.expected.commands);
 const deadLetters = rows.filter((row) => row.expected.error);
 
-/** The item without its version stamp, which depends on WAL positions (checked for its form). */
-function withoutVersion(item: AttributeMap | undefined): AttributeMap | undefined {
-  if (!item) return undefined;
-  const { _ver, ...rest } = item;
-  expect(_ver && 'S' in _ver && VERSION.test(_ver.S)).toBe(true);
-  return rest;
-}
 
 describe('type matrix: every PostgreSQL type through the real pipeline', () => {
   let pipeline: TestPipeline;

@@ -1,4 +1,5 @@
 export { eventually } from './eventually';
+export { byKey, keyOf, withoutVersion } from './item-helpers';
 export { localStackRunning, readStackEnv, startLocalStack, stackDir, stopLocalStack, type StackEnv } from './local-stack';
 export { randomId } from './random-names';
 export { pgConnection, TestPipeline, type PipelineNames, type PipelineOptions } from './test-pipeline';

@@ -1,4 +1,4 @@
-import { DeleteTableCommand, GetItemCommand, ScanCommand, type AttributeValue as SdkAttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, GetItemCommand, QueryCommand, ScanCommand, type QueryCommandInput, type AttributeValue as SdkAttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,6 +106,21 @@ export class TestPipeline {
   async item(key: AttributeMap): Promise<AttributeMap | undefined> {
     const response = await this.dynamo.send(new GetItemCommand({ TableName: this.names.table, Key: toSdkItem(key), ConsistentRead: true }));
     return response.Item ? fromSdkItem(response.Item) : undefined;
+  }
+
+  /** One Query on the test's table or one of its GSIs, every page, items in the contract's form. */
+  async queryItems(input: Omit<QueryCommandInput, 'TableName' | 'ExpressionAttributeValues'> & { values: AttributeMap }): Promise<AttributeMap[]> {
+    const { values, ...rest } = input;
+    const items: AttributeMap[] = [];
+    let startKey: QueryCommandInput['ExclusiveStartKey'];
+    do {
+      const page = await this.dynamo.send(
+        new QueryCommand({ ...rest, TableName: this.names.table, ExpressionAttributeValues: toSdkItem(values), ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []).map(fromSdkItem));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
   }
 
   /** Every item of the test's table (a full scan: test sizes only). */
