@@ -1,9 +1,8 @@
-import { ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { createDynamoClient } from '@pg2ddb/dynamo';
 import type { CompiledMapping } from '@pg2ddb/mapping';
 import { createPgPool } from '@pg2ddb/postgres';
-import { cachedProbe, Readiness, ServiceModule } from '@pg2ddb/service';
+import { cachedProbe, dynamoClientProvider, Readiness, ServiceModule } from '@pg2ddb/service';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { CountReconciliation } from './count-reconciliation';
@@ -42,15 +41,7 @@ export class ReconcilerModule implements OnApplicationShutdown {
             return pool;
           },
         },
-        {
-          provide: DYNAMO_CLIENT,
-          inject: [Readiness],
-          useFactory: (readiness: Readiness) => {
-            const client = createDynamoClient({ endpoint: config.PG2DDB_DYNAMO_ENDPOINT, region: config.AWS_REGION });
-            readiness.add({ name: 'dynamodb', check: cachedProbe(() => client.send(new ListTablesCommand({ Limit: 1 }))) });
-            return client;
-          },
-        },
+        dynamoClientProvider(DYNAMO_CLIENT, { endpoint: config.PG2DDB_DYNAMO_ENDPOINT, region: config.AWS_REGION }),
         {
           provide: KAFKA_PRODUCER,
           useFactory: async () => {

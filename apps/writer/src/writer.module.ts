@@ -1,7 +1,6 @@
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { createDynamoClient } from '@pg2ddb/dynamo';
-import { cachedProbe, Readiness, ServiceModule } from '@pg2ddb/service';
+import { dynamoClientProvider, ServiceModule } from '@pg2ddb/service';
 import type { Kafka, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { DYNAMO_CLIENT, KAFKA_PRODUCER, WRITER_CONFIG } from './tokens';
@@ -24,15 +23,7 @@ export class WriterModule implements OnApplicationShutdown {
       controllers: [WriteBatchHandler],
       providers: [
         { provide: WRITER_CONFIG, useValue: config },
-        {
-          provide: DYNAMO_CLIENT,
-          inject: [Readiness],
-          useFactory: (readiness: Readiness) => {
-            const client = createDynamoClient({ endpoint: config.PG2DDB_DYNAMO_ENDPOINT, region: config.AWS_REGION });
-            readiness.add({ name: 'dynamodb', check: cachedProbe(() => client.send(new ListTablesCommand({ Limit: 1 }))) });
-            return client;
-          },
-        },
+        dynamoClientProvider(DYNAMO_CLIENT, { endpoint: config.PG2DDB_DYNAMO_ENDPOINT, region: config.AWS_REGION }),
         {
           provide: KAFKA_PRODUCER,
           useFactory: async () => {

@@ -5,3 +5,4 @@ export { repoRoot } from './repo-root';
 export { freePort, startServiceProcess, type ServiceName, type ServiceProcess } from './service-process';
 export { ServiceModule } from './service-module';
 export { StructuredLogger } from './structured-logger';
+export { dynamoClientProvider } from './dynamo-client.provider';
