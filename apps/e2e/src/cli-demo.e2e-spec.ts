@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomId } from '@pg2ddb/testing';
 import { repoRoot } from '@pg2ddb/service';
 
@@ -38,5 +41,48 @@ describe('pg2ddb demo', () => {
     expect(status.status).toBe(0);
     expect(status.stdout).toContain(`connector pg2ddb-${env.PG2DDB_TOPIC_PREFIX}: RUNNING`);
     expect(status.stdout).toMatch(new RegExp(`Payment\\s+rows ${rows}\\s+items ${rows}\\s+\\(in sync\\)`));
+  });
+});
+
+describe('pg2ddb validate and init', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pg2ddb-cli-'));
+  const table = `pg2ddb-${randomId('init')}`;
+  const mappingFile = join(dir, 'mapping.yaml');
+  writeFileSync(mappingFile, readFileSync(join(root, 'examples/ecommerce/mapping.yaml'), 'utf8').replace(/^  name: .*$/m, `  name: ${table}`));
+
+  afterAll(async () => {
+    const client = new DynamoDBClient({ endpoint: process.env.PG2DDB_DYNAMO_ENDPOINT, region: process.env.AWS_REGION ?? 'us-east-1' });
+    await client.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);
+    client.destroy();
+  });
+
+  it('validates a mapping and names the file, entity and field of a mistake', () => {
+    const ok = cli(['validate', '--mapping', mappingFile], {});
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain(`${mappingFile}: OK`);
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, readFileSync(mappingFile, 'utf8').replace('"USER#{id}"', '"USER#{idd}"'));
+    const bad = cli(['validate', '--mapping', broken], {});
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(new RegExp(`${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: entity "User": .*unknown column "idd"`));
+  });
+
+  it('creates the table with its GSIs and TTL once, then finds it matching', () => {
+    const first = cli(['init', '--mapping', mappingFile], {});
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain(`table ${table} created`);
+    const again = cli(['init', '--mapping', mappingFile], {});
+    expect(again.stdout).toContain(`table ${table} already exists and matches the mapping`);
+    const check = cli(['init', '--check', '--mapping', mappingFile], {});
+    expect(check.status).toBe(0);
+    expect(check.stdout).toContain(`table ${table} matches the mapping`);
+  });
+
+  it('reports every difference of an existing table that does not match', () => {
+    const other = join(dir, 'other.yaml');
+    writeFileSync(other, readFileSync(mappingFile, 'utf8').replace('- name: GSI3', '- name: GSI9').replace(/\bGSI3: \{ pk/, 'GSI9: { pk'));
+    const check = cli(['init', '--check', '--mapping', other], {});
+    expect(check.status).toBe(1);
+    expect(check.stdout).toMatch(new RegExp(`table ${table}: .*GSI9`));
   });
 });
