@@ -29,6 +29,8 @@ export interface PipelineOptions {
   /** SQL run in the test's schema before the connector starts (tables, replica identity, seed rows). */
   schemaSql: string;
   services?: ServiceName[];
+  /** Turn TTL on for the test's table (off by default: DynamoDB Local deletes expired items). */
+  enableTtl?: boolean;
   /** Runs after `schemaSql`, before the connector is registered (e.g. to open a transaction). */
   beforeConnector?: (context: { names: PipelineNames; env: StackEnv }) => Promise<void>;
   /** Runs while the connector starts (its slot creation and snapshot), concurrently with the wait. */
@@ -69,7 +71,10 @@ export class TestPipeline {
     await pg.query(options.schemaSql);
 
     const dynamo = createDynamoClient({ endpoint: env.PG2DDB_DYNAMO_ENDPOINT, region: env.AWS_REGION ?? 'us-east-1' });
-    await ensureTable(dynamo, mapping.table);
+    // TTL stays off on test tables: DynamoDB Local really deletes expired items, and fixtures with
+    // past dates would vanish mid-test. The TTL attribute's value is still written and asserted.
+    const { ttlAttribute: _ttl, ...withoutTtl } = mapping.table;
+    await ensureTable(dynamo, options.enableTtl ? mapping.table : withoutTtl);
 
     await options.beforeConnector?.({ names, env });
     const connectorRunning = applyPostgresConnector({
