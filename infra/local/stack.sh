@@ -856,6 +856,13 @@ cmd_start() {
   fi
   lock_state
   mkdir -p "$LOG_DIR"
+  if [[ ! -e $STATE_MARKER ]]; then
+    # A new state dir: tables left on /dev/shm by an earlier stack at the same path (deleted
+    # without `reset`) would not match the new, empty Kafka and PostgreSQL.
+    local stale_dynamo
+    stale_dynamo=$(dynamo_data_dir)
+    if [[ $stale_dynamo == /dev/shm/pg2ddb-dynamodb-* && -d $stale_dynamo ]]; then rm -rf "$stale_dynamo"; fi
+  fi
   : >"$STATE_MARKER"
 
   # prerequisites first: ports of the components that are not running yet
