@@ -243,9 +243,6 @@ const expected = {
   },
 } satisfies Record<string, AttributeMap>;
 
-
-
-
 describe('e-commerce: users, orders, order items and products in one table', () => {
   let pipeline: TestPipeline;
 
@@ -259,7 +256,6 @@ describe('e-commerce: users, orders, order items and products in one table', () 
   afterAll(async () => {
     await pipeline?.stop();
   });
-
 
   async function itemsNow(): Promise<AttributeMap[]> {
     return (await pipeline.items()).map((item) => withoutVersion(item) as AttributeMap).sort(byKey);

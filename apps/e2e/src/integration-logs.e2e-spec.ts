@@ -191,9 +191,6 @@ const expected = {
   },
 } satisfies Record<string, AttributeMap>;
 
-
-
-
 describe('integration logs: a partition per service and day, three GSIs, a 90-day TTL', () => {
   let pipeline: TestPipeline;
 
@@ -207,7 +204,6 @@ describe('integration logs: a partition per service and day, three GSIs, a 90-da
   afterAll(async () => {
     await pipeline?.stop();
   });
-
 
   const ids = (items: AttributeMap[]) => items.map((item) => (item.log_id as { N: string }).N);
 

@@ -84,7 +84,6 @@ describe('ordering and replays', () => {
   });
 });
 
-
 describe('a transaction held open across the start of the snapshot', () => {
   let pipeline: TestPipeline | undefined;
   afterAll(async () => {

@@ -35,7 +35,6 @@ function expectedPayment(overrides: AttributeMap = {}): AttributeMap {
   };
 }
 
-
 describe('payments: Postgres changes reach DynamoDB exactly', () => {
   let pipeline: TestPipeline;
 

@@ -36,7 +36,6 @@ interface Row {
 
 const manifest = JSON.parse(readFileSync(join(GOLDEN, 'capture.json'), 'utf8')) as { seed: Pick<Step, 'sql' | 'events'>; steps: Step[] };
 
-
 function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(join(GOLDEN, file), 'utf8')) as T;
 }
@@ -66,7 +65,6 @@ const rows = manifest.steps.filter((step) => step.insert).map(rowOf);
 const seed = rowOf({ ...manifest.seed, name: manifest.seed.events[0]!.name, table: 'types' });
 const items = [seed, ...rows].filter((row) => row.expected.commands);
 const deadLetters = rows.filter((row) => row.expected.error);
-
 
 describe('type matrix: every PostgreSQL type through the real pipeline', () => {
   let pipeline: TestPipeline;
