@@ -4,6 +4,7 @@ import { topicNames, type AttributeMap, type DeadLetter } from '@pg2ddb/contract
 import { createKafka } from '@pg2ddb/kafka';
 import { eventually, TestPipeline, withoutVersion } from '@pg2ddb/testing';
 import type { Consumer } from 'kafkajs';
+import { expandFixture as expand } from '@pg2ddb/mapping/testing';
 
 // The type matrix through the whole real pipeline: the golden table of libs/mapping (every type
 // of docs/type-mapping.md) and its edge-value rows, inserted into PostgreSQL, carried by Debezium,
@@ -38,20 +39,6 @@ const manifest = JSON.parse(readFileSync(join(GOLDEN, 'capture.json'), 'utf8')) 
 
 function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(join(GOLDEN, file), 'utf8')) as T;
-}
-
-/** Expands the large-value shorthands of the expected files (see toast-insert.expected.json). */
-function expand(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(expand);
-  if (value === null || typeof value !== 'object') return value;
-  const object = value as Record<string, unknown>;
-  if ('$repeat' in object) {
-    const times = object.times as number;
-    const unit = object.$repeat;
-    return typeof unit === 'string' ? unit.repeat(times) : Array.from({ length: times }, () => expand(unit));
-  }
-  if ('$bytes' in object) return Buffer.alloc(object.times as number, Buffer.from(object.$bytes as string, 'hex')).toString('base64');
-  return Object.fromEntries(Object.entries(object).map(([key, item]) => [key, expand(item)]));
 }
 
 function rowOf(step: Step): Row {

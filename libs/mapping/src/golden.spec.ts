@@ -9,6 +9,7 @@ import { parseJsonLossless } from './lossless-json';
 import { mapChange } from './map-change';
 import { MappingError } from './mapping-error';
 import type { Mapping } from './mapping-definition';
+import { expandFixture as expand } from './testing';
 
 /*
  * Golden tests. The inputs are change events the real Debezium PostgreSQL connector produced in
@@ -34,7 +35,6 @@ interface Expected {
   commands?: Array<Record<string, unknown>>;
   error?: { code: string; message?: string };
 }
-
 
 const manifest = JSON.parse(readFileSync(join(GOLDEN, 'capture.json'), 'utf8')) as CaptureManifest;
 const eventNames = [...manifest.seed.events, ...manifest.steps.flatMap((step) => step.events)].map((event) => event.name);
@@ -68,20 +68,6 @@ function readEvent(name: string): DebeziumEnvelope {
 
 function readExpected(name: string): Expected {
   return expand(JSON.parse(readFileSync(join(GOLDEN, `${name}.expected.json`), 'utf8'))) as Expected;
-}
-
-/** Expands the shorthands for large values (see toast-insert.expected.json). */
-function expand(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(expand);
-  if (value === null || typeof value !== 'object') return value;
-  const object = value as Record<string, unknown>;
-  if ('$repeat' in object) {
-    const times = object.times as number;
-    const unit = object.$repeat;
-    return typeof unit === 'string' ? unit.repeat(times) : Array.from({ length: times }, () => expand(unit));
-  }
-  if ('$bytes' in object) return Buffer.alloc(object.times as number, Buffer.from(object.$bytes as string, 'hex')).toString('base64');
-  return Object.fromEntries(Object.entries(object).map(([key, item]) => [key, expand(item)]));
 }
 
 /** An expected command completed with what only echoes the context. */

@@ -8,15 +8,16 @@ import { writeCommandKey } from '@pg2ddb/contracts';
  * newer one must not erase the newer one. Order is kept for everything that remains.
  */
 export function coalesceCommands(commands: readonly WriteCommand[]): WriteCommand[] {
+  const keys = commands.map(writeCommandKey);
   const lastWholeByKey = new Map<string, { index: number; version: string }>();
   commands.forEach((command, index) => {
     if (command.op === 'update') return;
-    const key = writeCommandKey(command);
+    const key = keys[index] as string;
     const previous = lastWholeByKey.get(key);
     if (!previous || command.version >= previous.version) lastWholeByKey.set(key, { index, version: command.version });
   });
   return commands.filter((command, index) => {
-    const last = lastWholeByKey.get(writeCommandKey(command));
+    const last = lastWholeByKey.get(keys[index] as string);
     if (!last || index >= last.index) return true;
     return command.version > last.version;
   });
