@@ -1,0 +1,199 @@
+import type { DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { DeleteCommand, WriteCommand } from '@pg2ddb/contracts';
+import { planItemWrites, type CommandFate } from '@pg2ddb/sync';
+
+import { applyBatch, type RetryEvent } from './apply-batch';
+import type { RetryPolicy } from './backoff-delay';
+import { checkCommand } from './check-command';
+import { classifyDynamoError } from './classify-dynamo-error';
+import type { DynamoError } from './dynamo-error';
+import type { DynamoRetryEvent } from './dynamo-retry';
+import { buildGuardedPut } from './guarded-put';
+import { itemIdentity } from './item-identity';
+import { readStoredVersions, type ItemRef } from './read-stored-versions';
+import { toSdkItem } from './to-sdk-attribute-value';
+import { TOMBSTONES, type TombstoneTables } from './tombstone-table';
+import { VERSION_GUARD } from './version-guard';
+import { writeItemBatches, type ItemWriteRequest } from './write-item-batches';
+
+/** What became of one command. */
+export type PersistOutcome =
+  | { readonly status: 'applied' }
+  /** The table already held this version or a newer one (or a newer delete). */
+  | { readonly status: 'stale' }
+  /** A newer command of the same item in the same batch made this one irrelevant. */
+  | { readonly status: 'superseded' }
+  | { readonly status: 'failed'; readonly error: DynamoError };
+
+/** Outcomes in input order, their counts, and how many requests it took. */
+export interface PersistResult {
+  outcomes: PersistOutcome[];
+  counts: { applied: number; stale: number; superseded: number; failed: number };
+}
+
+/** How persistCommands spreads, retries and reports its work. */
+export interface PersistOptions {
+  /** DynamoDB requests in flight at once. */
+  concurrency: number;
+  retry: RetryPolicy;
+  /** Where each synced table's tombstone table is (created on first use). */
+  tombstones: TombstoneTables;
+  /** How long a tombstone is kept (its TTL). A command older than a tombstone that expired can no longer be refused. */
+  tombstoneTtlSeconds: number;
+  /** Every retry of a batch call (throttling, unprocessed items, faults) and of a single-item write. */
+  onRetry?: (event: DynamoRetryEvent | (RetryEvent & { operation: 'single' })) => void;
+  /** Every BatchWriteItem call, with its number of requests. */
+  onBatchCall?: (requests: number) => void;
+  /** Test seams. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+const APPLIED: PersistOutcome = Object.freeze({ status: 'applied' });
+const STALE: PersistOutcome = Object.freeze({ status: 'stale' });
+const SUPERSEDED: PersistOutcome = Object.freeze({ status: 'superseded' });
+
+/**
+ * Persists a batch of write commands with the version guard, fast:
+ *
+ * 1. reads every item's stored `_ver` and tombstone version (consistent BatchGetItem, 50 items a call);
+ * 2. plans the fewest writes (`planItemWrites`): stale commands are dropped, and per item only the
+ *    newest whole-item command is written;
+ * 3. writes those with BatchWriteItem (25 a call): a delete removes the item and records a
+ *    tombstone in the companion table, so an older put can never bring it back;
+ * 4. items with partial updates, and the items of a batch call DynamoDB refused as a whole (one item
+ *    over 400 KB fails its whole call), go through single-item conditional writes, which find the
+ *    culprit and keep the guard in DynamoDB's condition expression.
+ *
+ * The read-then-write guard is exact as long as one writer at a time owns an item — which the
+ * writes topic gives: it is keyed by item, and a partition has one consumer in the group. Never
+ * throws for a command's failure: retriable failures (after the retries) and permanent ones are
+ * reported per command; the caller dead-letters permanent ones and must not commit past retriable
+ * ones. Throws only if reading the stored versions fails retriably (nothing was written then).
+ */
+export async function persistCommands(
+  client: DynamoDBClient,
+  commands: readonly WriteCommand[],
+  options: PersistOptions,
+): Promise<PersistResult> {
+  const outcomes = new Array<PersistOutcome | undefined>(commands.length);
+  const valid: number[] = [];
+  const ids: string[] = [];
+  const refs = new Map<string, ItemRef>();
+  const tombstoneTables = new Map<string, string>();
+  for (const table of new Set(commands.map((command) => command?.table).filter((table): table is string => typeof table === 'string' && table !== ''))) {
+    tombstoneTables.set(table, await options.tombstones.ensure(table));
+  }
+  commands.forEach((command, index) => {
+    try {
+      checkCommand(command);
+      const id = itemIdentity(command.table, command.key);
+      valid.push(index);
+      ids.push(id);
+      if (!refs.has(id)) refs.set(id, { id, table: command.table, key: command.key, tombstoneTable: tombstoneTables.get(command.table) as string });
+    } catch (error) {
+      outcomes[index] = { status: 'failed', error: classifyDynamoError(error) };
+    }
+  });
+
+  const retryOptions = { retry: options.retry, onRetry: options.onRetry, sleep: options.sleep, random: options.random };
+  const stored = await readStoredVersions(client, [...refs.values()], { ...retryOptions, concurrency: options.concurrency });
+  const readable = valid.filter((index, position) => {
+    const refused = stored.refused.get(ids[position] as string);
+    if (refused !== undefined) outcomes[index] = { status: 'failed', error: refused };
+    return refused === undefined;
+  });
+  const readableIds = readable.map((index) => itemIdentity((commands[index] as WriteCommand).table, (commands[index] as WriteCommand).key));
+  const plan = planItemWrites(
+    readable.map((index) => commands[index] as WriteCommand),
+    readableIds,
+    stored.versions,
+  );
+  plan.fates.forEach((fate: CommandFate, position) => {
+    if (fate !== 'planned') outcomes[readable[position] as number] = fate === 'stale' ? STALE : SUPERSEDED;
+  });
+
+  // Phase 1: batch writes of whole items (and tombstones of deletes).
+  const requests: ItemWriteRequest[] = [];
+  const singles: number[] = [];
+  const nowSeconds = Math.floor((options.now ?? Date.now)() / 1000);
+  plan.writes.forEach((write, writeIndex) => {
+    const owner = readable[(plan.sources[writeIndex] as number[])[0] as number] as number;
+    if (write.kind === 'conditional') {
+      for (const position of plan.sources[writeIndex] as number[]) singles.push(readable[position] as number);
+      return;
+    }
+    const keyNames = Object.keys(write.command.key);
+    try {
+      if (write.kind === 'put') {
+        requests.push({ table: write.command.table, keyNames, owner, request: { PutRequest: { Item: buildGuardedPut(write.command).Item } } });
+        return;
+      }
+      if (write.itemExists) requests.push({ table: write.command.table, keyNames, owner, request: { DeleteRequest: { Key: toSdkItem(write.command.key) } } });
+      requests.push(tombstoneRequest(write.command, tombstoneTables, keyNames, owner, nowSeconds + options.tombstoneTtlSeconds));
+    } catch (error) {
+      outcomes[owner] = { status: 'failed', error: classifyDynamoError(error) };
+    }
+  });
+  const batchFailures = await writeItemBatches(client, requests, { ...retryOptions, concurrency: options.concurrency, onCall: options.onBatchCall });
+  for (const [owner, error] of batchFailures.retriable) outcomes[owner] = { status: 'failed', error };
+  for (const owner of new Set(batchFailures.refused.keys())) {
+    if (!batchFailures.retriable.has(owner)) singles.push(owner);
+  }
+  for (const request of requests) {
+    if (outcomes[request.owner] === undefined && !batchFailures.refused.has(request.owner)) outcomes[request.owner] = APPLIED;
+  }
+
+  // Phase 2: single-item conditional writes, in input order per item.
+  singles.sort((a, b) => a - b);
+  const singleCommands = singles.map((index) => commands[index] as WriteCommand);
+  const singleResult = await applyBatch(client, singleCommands, {
+    concurrency: options.concurrency,
+    retry: options.retry,
+    onRetry: (event) => options.onRetry?.({ ...event, operation: 'single' }),
+    sleep: options.sleep,
+    random: options.random,
+  });
+  const deletedSingly: Array<{ index: number; command: DeleteCommand }> = [];
+  singleResult.outcomes.forEach((outcome, position) => {
+    const index = singles[position] as number;
+    const command = commands[index] as WriteCommand;
+    if (outcome.status === 'failed') outcomes[index] = { status: 'failed', error: outcome.error };
+    else if (outcome.status === 'stale') outcomes[index] = STALE;
+    else if (command.op === 'delete') deletedSingly.push({ index, command });
+    else outcomes[index] = APPLIED;
+  });
+
+  // Phase 3: tombstones of the deletes phase 2 applied.
+  const tombstones = deletedSingly.map(({ index, command }) =>
+    tombstoneRequest(command, tombstoneTables, Object.keys(command.key), index, nowSeconds + options.tombstoneTtlSeconds),
+  );
+  const tombstoneFailures = await writeItemBatches(client, tombstones, { ...retryOptions, concurrency: options.concurrency, onCall: options.onBatchCall });
+  for (const { index } of deletedSingly) {
+    const error = tombstoneFailures.retriable.get(index) ?? tombstoneFailures.refused.get(index);
+    outcomes[index] = error === undefined ? APPLIED : { status: 'failed', error };
+  }
+
+  const final = outcomes.map((outcome) => outcome ?? STALE);
+  const counts = { applied: 0, stale: 0, superseded: 0, failed: 0 };
+  for (const outcome of final) counts[outcome.status]++;
+  return { outcomes: final, counts };
+}
+
+function tombstoneRequest(
+  command: DeleteCommand,
+  tombstoneTables: ReadonlyMap<string, string>,
+  keyNames: readonly string[],
+  owner: number,
+  expiresAt: number,
+): ItemWriteRequest {
+  const item: WriteRequest['PutRequest'] = {
+    Item: {
+      ...toSdkItem(command.key),
+      [VERSION_GUARD.attribute]: { S: command.version },
+      [TOMBSTONES.expiresAttribute]: { N: String(expiresAt) },
+    },
+  };
+  return { table: tombstoneTables.get(command.table) as string, keyNames, owner, request: { PutRequest: item } };
+}

@@ -1,0 +1,137 @@
+import { BatchGetItemCommand, type BatchGetItemCommandOutput, type DynamoDBClient, type KeysAndAttributes } from '@aws-sdk/client-dynamodb';
+import type { AttributeMap } from '@pg2ddb/contracts';
+import type { StoredVersions } from '@pg2ddb/sync';
+
+import { classifyDynamoError } from './classify-dynamo-error';
+import { DynamoErrorCode, type DynamoError } from './dynamo-error';
+import { pauseBeforeRetry, type DynamoRetryOptions } from './dynamo-retry';
+import { fromSdkItem } from './from-sdk-attribute-value';
+import { itemIdentity } from './item-identity';
+import { toSdkItem } from './to-sdk-attribute-value';
+import { VERSION_GUARD } from './version-guard';
+
+/** One item whose stored versions are wanted. */
+export interface ItemRef {
+  /** `itemIdentity(table, key)`. */
+  id: string;
+  table: string;
+  key: AttributeMap;
+  /** The table's tombstone table. */
+  tombstoneTable: string;
+}
+
+/** Versions found per item id, and the items whose key DynamoDB refused (permanent errors). */
+export interface StoredVersionsResult {
+  versions: Map<string, StoredVersions>;
+  refused: Map<string, DynamoError>;
+}
+
+// 50 items × (the item + its tombstone) = DynamoDB's 100 keys per BatchGetItem.
+const ITEMS_PER_CALL = 50;
+
+/**
+ * Reads, with strongly consistent BatchGetItem calls, each item's `_ver` and its tombstone's, so
+ * the writer can decide which commands are stale before writing (the version guard of the batch
+ * path). Only key attributes and `_ver` are projected. Unprocessed keys and retriable faults are
+ * retried with backoff; after `retry.maxAttempts` the retriable error is thrown (nothing is
+ * guessed). A call DynamoDB rejects as invalid (e.g. a key of the wrong type) is split until the
+ * offending item is alone, and that item is reported in `refused` with the error.
+ */
+export async function readStoredVersions(
+  client: DynamoDBClient,
+  refs: readonly ItemRef[],
+  options: DynamoRetryOptions & { concurrency: number },
+): Promise<StoredVersionsResult> {
+  const result: StoredVersionsResult = { versions: new Map(), refused: new Map() };
+  const chunks: ItemRef[][] = [];
+  const byTable = new Map<string, ItemRef[]>();
+  for (const ref of refs) {
+    const list = byTable.get(ref.table);
+    if (list) list.push(ref);
+    else byTable.set(ref.table, [ref]);
+  }
+  for (const list of byTable.values()) {
+    for (let start = 0; start < list.length; start += ITEMS_PER_CALL) chunks.push(list.slice(start, start + ITEMS_PER_CALL));
+  }
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < chunks.length) await readChunk(client, chunks[next++] as ItemRef[], options, result);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, chunks.length)) }, worker));
+  return result;
+}
+
+async function readChunk(client: DynamoDBClient, refs: ItemRef[], options: DynamoRetryOptions, result: StoredVersionsResult): Promise<void> {
+  const first = refs[0] as ItemRef;
+  const keyNames = Object.keys(first.key);
+  const names: Record<string, string> = { [VERSION_GUARD.nameToken]: VERSION_GUARD.attribute };
+  keyNames.forEach((name, index) => (names[`#k${index}`] = name));
+  const projection = [VERSION_GUARD.nameToken, ...keyNames.map((_, index) => `#k${index}`)].join(', ');
+  const keysAndAttributes = (): KeysAndAttributes => ({
+    Keys: refs.map((ref) => toSdkItem(ref.key)),
+    ProjectionExpression: projection,
+    ExpressionAttributeNames: names,
+    ConsistentRead: true,
+  });
+  let request: Record<string, KeysAndAttributes> | undefined;
+  try {
+    request = { [first.table]: keysAndAttributes(), [first.tombstoneTable]: keysAndAttributes() };
+  } catch (error) {
+    return splitOrRefuse(client, refs, classifyDynamoError(error), options, result);
+  }
+  for (let attempt = 1; request !== undefined && Object.keys(request).length > 0; attempt++) {
+    let unprocessed: Record<string, KeysAndAttributes> | undefined;
+    try {
+      const output: BatchGetItemCommandOutput = await client.send(new BatchGetItemCommand({ RequestItems: request }));
+      for (const [table, items] of Object.entries(output.Responses ?? {})) {
+        const tombstone = table === first.tombstoneTable;
+        for (const sdkItem of items) {
+          const item = fromSdkItem(sdkItem);
+          const id = itemIdentity(first.table, pick(item, keyNames));
+          const version = item[VERSION_GUARD.attribute];
+          if (version === undefined || !('S' in version)) continue;
+          const stored = result.versions.get(id) ?? {};
+          if (tombstone) stored.tombstone = version.S;
+          else stored.item = version.S;
+          result.versions.set(id, stored);
+        }
+      }
+      unprocessed = output.UnprocessedKeys;
+      if (unprocessed === undefined || Object.keys(unprocessed).length === 0) return;
+      if (attempt >= options.retry.maxAttempts) {
+        throw classifyDynamoError(Object.assign(new Error('BatchGetItem left keys unprocessed after every retry'), { name: 'ProvisionedThroughputExceededException' }));
+      }
+      const pending = Object.values(unprocessed).reduce((sum, entry) => sum + (entry.Keys?.length ?? 0), 0);
+      await pauseBeforeRetry(options, { operation: 'BatchGetItem', reason: 'unprocessed', attempt, items: pending });
+      request = unprocessed;
+    } catch (thrown) {
+      const error = classifyDynamoError(thrown, { table: first.table, operation: 'BatchGetItem' });
+      if (!error.retriable) return splitOrRefuse(client, refs, error, options, result);
+      if (attempt >= options.retry.maxAttempts) throw error;
+      const reason = error.code === DynamoErrorCode.THROTTLED ? 'throttled' : 'error';
+      await pauseBeforeRetry(options, { operation: 'BatchGetItem', reason, attempt, items: refs.length, error });
+    }
+  }
+}
+
+async function splitOrRefuse(
+  client: DynamoDBClient,
+  refs: ItemRef[],
+  error: DynamoError,
+  options: DynamoRetryOptions,
+  result: StoredVersionsResult,
+): Promise<void> {
+  if (refs.length === 1) {
+    result.refused.set((refs[0] as ItemRef).id, error);
+    return;
+  }
+  const middle = Math.ceil(refs.length / 2);
+  await readChunk(client, refs.slice(0, middle), options, result);
+  await readChunk(client, refs.slice(middle), options, result);
+}
+
+function pick(item: AttributeMap, names: readonly string[]): AttributeMap {
+  const key: AttributeMap = {};
+  for (const name of names) if (item[name] !== undefined) key[name] = item[name];
+  return key;
+}
