@@ -21,7 +21,14 @@ async function main(): Promise<void> {
         groupId: `${config.PG2DDB_TOPIC_PREFIX}.writer`,
         subscriptions: [{ pattern: 'writes', topics: [topics.writes], fromBeginning: true }],
         partitionsConsumedConcurrently: config.PG2DDB_WRITER_PARTITIONS_CONCURRENTLY,
-        beforeSubscribe: () => ensureTopics(kafka, [topics.writes, topics.dlq]),
+        shutdownTimeoutMs: config.PG2DDB_WRITER_SHUTDOWN_TIMEOUT_MS,
+        // A batch that could not be written is retried as a whole; cap the wait so the writer
+        // resumes within seconds of DynamoDB coming back.
+        retry: { initialMs: 200, maxMs: config.PG2DDB_WRITER_RETRY_MAX_MS },
+        beforeSubscribe: async () => {
+          await ensureTopics(kafka, [topics.writes], config.PG2DDB_WRITES_PARTITIONS);
+          await ensureTopics(kafka, [topics.dlq]);
+        },
       });
       app.get(Readiness).add({ name: 'kafka-consumer', check: () => server.isReady() });
       return server;

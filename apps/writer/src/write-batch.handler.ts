@@ -1,27 +1,30 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { topicNames } from '@pg2ddb/contracts';
-import { applyBatch } from '@pg2ddb/dynamo';
+import { topicNames, type WriteCommand } from '@pg2ddb/contracts';
+import { persistCommands, TombstoneTables, type DynamoRetryEvent } from '@pg2ddb/dynamo';
 import { errorCode, errorMessage, isRetriable } from '@pg2ddb/errors';
 import { buildDeadLetter, type IncomingBatch } from '@pg2ddb/kafka';
-import { coalesceCommands } from '@pg2ddb/sync';
 import type { Message, Producer } from 'kafkajs';
 import { decodeCommands } from './decode-commands';
 import { DYNAMO_CLIENT, KAFKA_PRODUCER, WRITER_CONFIG } from './tokens';
 import type { WriterConfig } from './writer-config';
 import { WriterMetrics } from './writer-metrics';
 
+const HEARTBEAT_EVERY_MS = 3000;
+
 /**
- * Applies one partition batch of write commands: decode → coalesce → guarded writes →
- * dead-letter what can never succeed. Throwing makes the transport retry the whole batch
- * (already-applied commands come back as 'stale'), so offsets move only when everything in the
- * batch is either in DynamoDB or in the DLQ.
+ * Persists one partition batch of write commands: decode → persist (version guard, batching,
+ * retries) → dead-letter what can never succeed. Throwing makes the transport retry the whole
+ * batch later, without committing: consumption of the partition pauses while DynamoDB throttles
+ * or is down (back-pressure), and commands already written come back `stale` on the retry. So
+ * offsets move only when every command of the batch is in DynamoDB or in the DLQ.
  */
 @Controller()
 export class WriteBatchHandler {
   private readonly logger = new Logger(WriteBatchHandler.name);
   private readonly dlqTopic: string;
+  private readonly tombstones: TombstoneTables;
 
   constructor(
     @Inject(WRITER_CONFIG) private readonly config: WriterConfig,
@@ -30,47 +33,90 @@ export class WriteBatchHandler {
     @Inject(WriterMetrics) private readonly metrics: WriterMetrics,
   ) {
     this.dlqTopic = topicNames(config.PG2DDB_TOPIC_PREFIX).dlq;
+    this.tombstones = new TombstoneTables(dynamo);
   }
 
   @EventPattern('writes')
   async handle(@Payload() batch: IncomingBatch): Promise<void> {
     const timer = this.metrics.batchSeconds.startTimer();
     const { commands, origins, bad } = decodeCommands(batch.messages);
-    const dead: Message[] = bad.map(({ message, code, reason }) =>
-      this.deadLetter(batch, message, code, reason),
-    );
-    const coalesced = coalesceCommands(commands);
-    this.metrics.commands.inc({ outcome: 'coalesced' }, commands.length - coalesced.length);
-    const originOf = new Map(commands.map((command, index) => [command, origins[index]]));
+    this.metrics.batchCommands.observe(batch.messages.length);
+    const dead: Array<{ message: Message; code: string }> = bad.map(({ message, code, reason }) => ({
+      message: this.deadLetter(batch, message, code, reason),
+      code,
+    }));
+    let lastBeat = Date.now();
+    const keepAlive = (): void => {
+      if (Date.now() - lastBeat < HEARTBEAT_EVERY_MS) return;
+      lastBeat = Date.now();
+      batch.heartbeat().catch(() => undefined);
+    };
 
-    const result = await applyBatch(this.dynamo, coalesced, {
+    const result = await persistCommands(this.dynamo, commands, {
       concurrency: this.config.PG2DDB_WRITER_CONCURRENCY,
-      retry: { maxAttempts: this.config.PG2DDB_WRITER_MAX_ATTEMPTS, baseDelayMs: 50, maxDelayMs: 5000 },
-      onRetry: () => batch.heartbeat().catch(() => undefined),
+      retry: {
+        maxAttempts: this.config.PG2DDB_WRITER_MAX_ATTEMPTS,
+        baseDelayMs: this.config.PG2DDB_WRITER_RETRY_BASE_MS,
+        maxDelayMs: this.config.PG2DDB_WRITER_RETRY_MAX_MS,
+      },
+      tombstones: this.tombstones,
+      tombstoneTtlSeconds: this.config.PG2DDB_WRITER_TOMBSTONE_TTL_DAYS * 86_400,
+      onRetry: (event) => {
+        this.countRetry(event);
+        keepAlive();
+      },
+      onBatchCall: (requests) => {
+        this.metrics.requestSize.observe(requests);
+        keepAlive();
+      },
+    }).catch((error: unknown) => {
+      this.metrics.backpressure.set(1);
+      throw error;
     });
+
     let retriable: unknown;
+    const ackedAt = Date.now();
+    let applied = 0;
     result.outcomes.forEach((outcome, index) => {
-      const command = coalesced[index];
-      if (outcome.status !== 'failed' || !command) return;
+      const command = commands[index] as WriteCommand;
+      if (outcome.status === 'applied') {
+        applied++;
+        const committedAt = command.source?.committedAtMs;
+        if (typeof committedAt === 'number' && committedAt > 0) this.metrics.lagSeconds.observe(Math.max(0, ackedAt - committedAt) / 1000);
+        return;
+      }
+      if (outcome.status !== 'failed') return;
       if (isRetriable(outcome.error)) {
         retriable ??= outcome.error;
         return;
       }
-      const origin = originOf.get(command);
-      if (origin) dead.push(this.deadLetter(batch, origin, errorCode(outcome.error), errorMessage(outcome.error)));
+      const code = errorCode(outcome.error);
+      dead.push({ message: this.deadLetter(batch, origins[index] as IncomingBatch['messages'][number], code, errorMessage(outcome.error)), code });
     });
     if (retriable !== undefined) {
-      // DynamoDB is unavailable or throttling beyond our retries: keep the offsets where they are.
+      // DynamoDB is throttling or unavailable beyond this batch's retries: keep the offsets where
+      // they are; the transport retries the batch with backoff and fetches nothing new meanwhile.
+      this.metrics.backpressure.set(1);
       throw retriable;
     }
+    this.metrics.backpressure.set(0);
     if (dead.length > 0) {
-      await this.producer.send({ topic: this.dlqTopic, messages: dead, acks: -1 });
+      await this.producer.send({ topic: this.dlqTopic, messages: dead.map((entry) => entry.message), acks: -1 });
+      for (const entry of dead) this.metrics.deadLetters.inc({ code: entry.code });
       this.logger.warn(`dead-lettered ${dead.length} write command(s)`, { topic: batch.topic, partition: batch.partition });
     }
-    this.metrics.commands.inc({ outcome: 'applied' }, result.counts.applied);
+    this.metrics.recordApplied(applied);
     this.metrics.commands.inc({ outcome: 'stale' }, result.counts.stale);
+    this.metrics.commands.inc({ outcome: 'superseded' }, result.counts.superseded);
     this.metrics.commands.inc({ outcome: 'dead_lettered' }, dead.length);
     timer();
+  }
+
+  private countRetry(event: DynamoRetryEvent | { operation: 'single'; delayMs: number; error: { code: string } }): void {
+    const reason = 'reason' in event ? event.reason : event.error.code === 'DYNAMO_THROTTLED' ? 'throttled' : 'error';
+    this.metrics.retries.inc({ operation: event.operation, reason });
+    this.metrics.retryDelaySeconds.observe({ operation: event.operation }, event.delayMs / 1000);
+    if (reason === 'throttled' || reason === 'unprocessed') this.metrics.throttles.inc({ operation: event.operation });
   }
 
   private deadLetter(batch: IncomingBatch, message: IncomingBatch['messages'][number], code: string, reason: string): Message {

@@ -1,17 +1,40 @@
-import { dynamoEnv, kafkaEnv, parsers, readEnv, serviceEnv } from '@pg2ddb/config';
+import { dynamoEnv, kafkaEnv, parsers, readEnv, serviceEnv, topicsEnv } from '@pg2ddb/config';
 
 const { int } = parsers;
 
 /** Everything the writer reads from its environment, validated at boot. */
 export const writerEnv = {
   ...kafkaEnv,
+  ...topicsEnv,
   ...dynamoEnv,
   PG2DDB_HTTP_PORT: serviceEnv.PG2DDB_HTTP_PORT,
   PG2DDB_LOG_FORMAT: serviceEnv.PG2DDB_LOG_FORMAT,
   PG2DDB_LOG_LEVEL: serviceEnv.PG2DDB_LOG_LEVEL,
-  PG2DDB_WRITER_CONCURRENCY: { description: 'DynamoDB writes in flight per partition batch', default: 32, parse: int(1, 1024) },
+  PG2DDB_WRITER_CONCURRENCY: { description: 'DynamoDB requests in flight per partition batch', default: 8, parse: int(1, 1024) },
   PG2DDB_WRITER_PARTITIONS_CONCURRENTLY: { description: 'write-topic partitions processed at once', default: 4, parse: int(1, 256) },
-  PG2DDB_WRITER_MAX_ATTEMPTS: { description: 'attempts per write before the batch is retried as a whole', default: 8, parse: int(1, 100) },
+  PG2DDB_WRITER_MAX_ATTEMPTS: {
+    description: 'attempts per DynamoDB request (throttling, unprocessed items, faults) before the batch is retried as a whole',
+    default: 8,
+    parse: int(1, 100),
+  },
+  PG2DDB_WRITER_RETRY_BASE_MS: { description: 'first retry delay ceiling; doubles per attempt (full jitter)', default: 50, parse: int(1, 60_000) },
+  PG2DDB_WRITER_RETRY_MAX_MS: { description: 'cap of one retry delay', default: 5000, parse: int(1, 600_000) },
+  PG2DDB_DYNAMO_SDK_MAX_ATTEMPTS: {
+    description: "attempts the AWS SDK makes per request before the writer's own retries see the error (they multiply)",
+    default: 2,
+    parse: int(1, 10),
+  },
+  PG2DDB_DYNAMO_REQUEST_TIMEOUT_MS: { description: 'abandon one DynamoDB request (and retry it) after this long', default: 15_000, parse: int(100, 600_000) },
+  PG2DDB_WRITER_TOMBSTONE_TTL_DAYS: {
+    description: 'days a delete is remembered, refusing older commands of the item (e.g. a late DLQ replay)',
+    default: 30,
+    parse: int(1, 3650),
+  },
+  PG2DDB_WRITER_SHUTDOWN_TIMEOUT_MS: {
+    description: 'on SIGTERM, how long in-flight batches may take to finish before they are abandoned (their offsets stay uncommitted)',
+    default: 20_000,
+    parse: int(0, 600_000),
+  },
 };
 
 export type WriterConfig = ReturnType<typeof readWriterConfig>;

@@ -23,7 +23,12 @@ export class WriterModule implements OnApplicationShutdown {
       controllers: [WriteBatchHandler],
       providers: [
         { provide: WRITER_CONFIG, useValue: config },
-        dynamoClientProvider(DYNAMO_CLIENT, { endpoint: config.PG2DDB_DYNAMO_ENDPOINT, region: config.AWS_REGION }),
+        dynamoClientProvider(DYNAMO_CLIENT, {
+          endpoint: config.PG2DDB_DYNAMO_ENDPOINT,
+          region: config.AWS_REGION,
+          maxAttempts: config.PG2DDB_DYNAMO_SDK_MAX_ATTEMPTS,
+          requestTimeoutMs: config.PG2DDB_DYNAMO_REQUEST_TIMEOUT_MS,
+        }),
         {
           provide: KAFKA_PRODUCER,
           useFactory: async () => {

@@ -9,6 +9,15 @@ export const kafkaEnv = {
   PG2DDB_KAFKA_CLIENT_ID: { description: 'Kafka client id', default: 'pg2ddb', parse: string } as EnvVar<string>,
 };
 
+/** Topics pg2ddb creates itself. */
+export const topicsEnv = {
+  PG2DDB_WRITES_PARTITIONS: {
+    description: 'partitions of <prefix>.writes when pg2ddb creates it: the most writer replicas that can share the work',
+    default: 6,
+    parse: int(1, 1000),
+  } as EnvVar<number>,
+};
+
 /** DynamoDB endpoint (empty for AWS) and region; credentials come from the default AWS chain. */
 export const dynamoEnv = {
   PG2DDB_DYNAMO_ENDPOINT: { description: 'DynamoDB endpoint URL (set for DynamoDB Local; unset for AWS)', default: undefined, parse: url } as EnvVar<string | undefined>,

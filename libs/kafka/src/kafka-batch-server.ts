@@ -28,7 +28,16 @@ export interface KafkaBatchServerOptions {
   retry?: { initialMs: number; maxMs: number };
   /** Called before subscribing, e.g. to create topics. */
   beforeSubscribe?: () => Promise<void>;
+  /**
+   * On close, how long an in-flight batch may take to finish. After that the consumer is left
+   * behind: the batch's offsets stay uncommitted, so its messages are delivered again later.
+   */
+  shutdownTimeoutMs?: number;
 }
+
+// A member that sends no heartbeat within the session timeout is expelled from its group; the
+// backoff between attempts can be longer than that, so it sleeps in slices and beats in between.
+const HEARTBEAT_SLICE_MS = 3000;
 
 /**
  * A Nest microservice transport over kafkajs that hands whole batches to handlers and commits a
@@ -91,7 +100,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         await this.runUntilDone(async () => {
           const result = await handler(incoming);
           if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
-        }, () => isRunning() && !isStale() && this.running, batch.topic, batch.partition);
+        }, () => isRunning() && !isStale() && this.running, heartbeat, batch.topic, batch.partition);
         if (!isRunning() || isStale()) return;
         const last = batch.messages[batch.messages.length - 1] as KafkaMessage;
         // Resolving moves the consumer's in-memory position; without it the batch is fetched again.
@@ -101,7 +110,13 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     });
   }
 
-  private async runUntilDone(work: () => Promise<void>, canGoOn: () => boolean, topic: string, partition: number): Promise<void> {
+  private async runUntilDone(
+    work: () => Promise<void>,
+    canGoOn: () => boolean,
+    heartbeat: () => Promise<void>,
+    topic: string,
+    partition: number,
+  ): Promise<void> {
     const { initialMs, maxMs } = this.options.retry ?? { initialMs: 200, maxMs: 30000 };
     for (let attempt = 0; ; attempt++) {
       try {
@@ -111,7 +126,10 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         if (!canGoOn()) throw error;
         const delay = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 20));
         this.logger.warn(`batch of ${topic}[${partition}] failed (attempt ${attempt + 1}), retrying in ${delay} ms: ${(error as Error).message}`);
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        for (let waited = 0; waited < delay && canGoOn(); waited += HEARTBEAT_SLICE_MS) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(HEARTBEAT_SLICE_MS, delay - waited)));
+          await heartbeat().catch(() => undefined);
+        }
         if (!canGoOn()) throw error;
       }
     }
@@ -119,7 +137,18 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
 
   async close(): Promise<void> {
     this.running = false;
-    await this.consumer?.disconnect();
+    const consumer = this.consumer;
+    if (!consumer) return;
+    const timeoutMs = this.options.shutdownTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([consumer.disconnect().then(() => 'done' as const), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.logger.warn(`in-flight batches did not finish within ${timeoutMs} ms; their offsets stay uncommitted and will be redelivered`);
+    }
   }
 
   on(): never {

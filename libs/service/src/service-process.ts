@@ -16,6 +16,8 @@ export interface ServiceProcess {
   ready(timeoutMs?: number): Promise<void>;
   /** SIGTERM, then SIGKILL after the grace period; resolves when the process is gone. */
   stop(graceMs?: number): Promise<void>;
+  /** Sends a signal (e.g. SIGKILL, to test a crash) and resolves when the process is gone. */
+  kill(signal: NodeJS.Signals): Promise<void>;
   exited(): boolean;
 }
 
@@ -61,6 +63,11 @@ export async function startServiceProcess(name: ServiceName, env: Record<string,
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
       throw new Error(`${name} not ready after ${timeoutMs} ms; see ${logFile}`);
+    },
+    async kill(signal) {
+      if (exitCode !== undefined) return;
+      child.kill(signal);
+      await exit;
     },
     async stop(graceMs = 15000) {
       if (exitCode !== undefined) return;

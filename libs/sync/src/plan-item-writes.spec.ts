@@ -60,6 +60,10 @@ describe('planItemWrites', () => {
     expect(plan([del('a', '06')], { a: { item: '05', tombstone: '06' } }).writes).toEqual(['delete:a@06+item']);
   });
 
+  it('treats a replayed delete whose tombstone is written and item gone as stale', () => {
+    expect(plan([del('a', '06')], { a: { tombstone: '06' } })).toEqual({ writes: [], fates: ['stale'], sources: [] });
+  });
+
   it('records a tombstone even when there is no item to delete', () => {
     expect(plan([del('a', '06')]).writes).toEqual(['delete:a@06-item']);
   });

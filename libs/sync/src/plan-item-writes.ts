@@ -37,8 +37,8 @@ export interface WritePlan {
  *
  * - a command no newer than the live item (`version <= item`), or older than the item's tombstone
  *   (`version < tombstone`), is `stale` — so an old put arriving after a delete cannot bring the
- *   item back; a delete equal to its tombstone is re-planned, which makes a half-applied delete
- *   (item still there, tombstone already written) finish on replay;
+ *   item back; a delete equal to its tombstone is stale unless the item is still there (a half-applied
+ *   delete, which then finishes on replay);
  * - of the remaining whole-item commands (put, delete) of an item, the one with the highest version
  *   wins and the others are `superseded` — DynamoDB's batch write also refuses one key twice;
  * - an item with any partial update among its fresh commands keeps all of them, in order, for
@@ -55,7 +55,7 @@ export function planItemWrites(
   const byItem = new Map<string, number[]>();
   commands.forEach((command, index) => {
     const key = keys[index] as string;
-    if (isStale(command.version, stored.get(key))) return;
+    if (isStale(command, stored.get(key))) return;
     const group = byItem.get(key);
     if (group) group.push(index);
     else byItem.set(key, [index]);
@@ -86,8 +86,12 @@ export function planItemWrites(
   return { writes, fates, sources };
 }
 
-function isStale(version: string, stored: StoredVersions | undefined): boolean {
+function isStale(command: WriteCommand, stored: StoredVersions | undefined): boolean {
   if (stored === undefined) return false;
+  const { version } = command;
   if (stored.item !== undefined && version <= stored.item) return true;
-  return stored.tombstone !== undefined && version < stored.tombstone;
+  if (stored.tombstone === undefined) return false;
+  // The delete that wrote this tombstone, replayed: only unfinished if its item is still there.
+  if (command.op === 'delete' && version === stored.tombstone) return stored.item === undefined;
+  return version < stored.tombstone;
 }
