@@ -2,7 +2,7 @@ import { DeleteTableCommand, GetItemCommand, QueryCommand, ScanCommand, type Que
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDynamoClient, ensureTable, fromSdkItem, toSdkItem } from '@pg2ddb/dynamo';
+import { createDynamoClient, ensureTable, fromSdkItem, toSdkItem, tombstoneTableName } from '@pg2ddb/dynamo';
 import { changeTopic, topicNames, type AttributeMap } from '@pg2ddb/contracts';
 import { applyPostgresConnector, ConnectClient, connectorName, createKafka, defaultSlotName, rewindConsumerGroup } from '@pg2ddb/kafka';
 import { compileMapping, loadMapping, type CompiledMapping } from '@pg2ddb/mapping';
@@ -31,6 +31,10 @@ export interface PipelineOptions {
   services?: ServiceName[];
   /** Turn TTL on for the test's table (off by default: DynamoDB Local deletes expired items). */
   enableTtl?: boolean;
+  /** DynamoDB for the test's table and every service (default: the stack's), e.g. a PrivateDynamoLocal. */
+  dynamoEndpoint?: string;
+  /** Extra environment of one service, e.g. the writer's DynamoDB endpoint through a DynamoFaultProxy. */
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Runs after `schemaSql`, before the connector is registered (e.g. to open a transaction). */
   beforeConnector?: (context: { names: PipelineNames; env: StackEnv }) => Promise<void>;
   /** Runs while the connector starts (its slot creation and snapshot), concurrently with the wait. */
@@ -51,7 +55,7 @@ export class TestPipeline {
     readonly mappingFile: string,
     readonly workDir: string,
     private readonly services: ServiceProcess[],
-    private readonly serviceEnv: Record<string, string>,
+    private readonly serviceEnv: (name: ServiceName) => Record<string, string>,
   ) {}
 
   static async start(options: PipelineOptions): Promise<TestPipeline> {
@@ -70,7 +74,8 @@ export class TestPipeline {
     await pg.query(`CREATE SCHEMA ${quoteIdent(names.schema)}`);
     await pg.query(options.schemaSql);
 
-    const dynamo = createDynamoClient({ endpoint: env.PG2DDB_DYNAMO_ENDPOINT, region: env.AWS_REGION ?? 'us-east-1' });
+    const dynamoEndpoint = options.dynamoEndpoint ?? env.PG2DDB_DYNAMO_ENDPOINT;
+    const dynamo = createDynamoClient({ endpoint: dynamoEndpoint, region: env.AWS_REGION ?? 'us-east-1' });
     // TTL stays off on test tables: DynamoDB Local really deletes expired items, and fixtures with
     // past dates would vanish mid-test. The TTL attribute's value is still written and asserted.
     const { ttlAttribute: _ttl, ...withoutTtl } = mapping.table;
@@ -93,11 +98,13 @@ export class TestPipeline {
       PG2DDB_MAPPING_FILE: mappingFile,
       PG2DDB_TOPIC_PREFIX: names.prefix,
       PG2DDB_LOG_FORMAT: 'json',
+      ...(dynamoEndpoint === undefined ? {} : { PG2DDB_DYNAMO_ENDPOINT: dynamoEndpoint }),
     };
+    const envOf = (name: ServiceName) => ({ ...serviceEnv, ...options.serviceEnv?.[name] });
     const services = await Promise.all(
-      (options.services ?? ['transformer', 'writer']).map((name) => startServiceProcess(name, serviceEnv, join(workDir, `${name}.log`))),
+      (options.services ?? ['transformer', 'writer']).map((name) => startServiceProcess(name, envOf(name), join(workDir, `${name}.log`))),
     );
-    const pipeline = new TestPipeline(names, env, pg, dynamo, mapping, mappingFile, workDir, services, serviceEnv);
+    const pipeline = new TestPipeline(names, env, pg, dynamo, mapping, mappingFile, workDir, services, envOf);
     try {
       await Promise.all(services.map((service) => service.ready()));
     } catch (error) {
@@ -168,9 +175,21 @@ export class TestPipeline {
           : this.mapping.sourceTables().map(({ schema, table }) => changeTopic(this.names.prefix, schema, table));
       await rewindConsumerGroup(kafka, `${this.names.prefix}.${name}`, topics);
     }
-    const service = await startServiceProcess(name, this.serviceEnv, join(this.workDir, `${name}.log`));
+    const service = await startServiceProcess(name, this.serviceEnv(name), join(this.workDir, `${name}.log`));
     this.services[index] = service;
     await service.ready();
+  }
+
+  /** Kills a service with SIGKILL (a crash: no shutdown hooks, no offset commit) and waits until it is gone. */
+  async killService(name: ServiceName): Promise<void> {
+    const service = this.services.find((candidate) => candidate.name === name);
+    if (!service) throw new Error(`${name} is not running in this pipeline`);
+    await service.kill('SIGKILL');
+  }
+
+  /** Starts a service again after killService (or restarts a running one); resolves when it is ready. */
+  async startService(name: ServiceName): Promise<void> {
+    await this.restartService(name);
   }
 
   /** Stops the services, removes the connector, its slot and publication, the schema and the table. */
@@ -184,6 +203,7 @@ export class TestPipeline {
     await this.pg.query(`DROP SCHEMA IF EXISTS ${quoteIdent(this.names.schema)} CASCADE`).catch(() => undefined);
     await this.pg.end();
     await this.dynamo.send(new DeleteTableCommand({ TableName: this.names.table })).catch(() => undefined);
+    await this.dynamo.send(new DeleteTableCommand({ TableName: tombstoneTableName(this.names.table) })).catch(() => undefined);
     this.dynamo.destroy();
   }
 }

@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, repoRoot } from '@pg2ddb/service';
+
+/**
+ * A DynamoDB Local of one test's own, which the test may stop and start again (to simulate an
+ * outage) without disturbing the shared stack. Its data lives in a directory (`-dbPath`), so a
+ * restart keeps the items. Uses the jars `infra/local/stack.sh fetch` put in the cache.
+ */
+export class PrivateDynamoLocal {
+  private child?: ChildProcess;
+  private exited?: Promise<void>;
+
+  private constructor(
+    readonly port: number,
+    private readonly dataDir: string,
+    private readonly logFile: string,
+  ) {}
+
+  static async start(): Promise<PrivateDynamoLocal> {
+    // DynamoDB Local's SQLite syncs every write: on tmpfs it is ~3x faster than on disk.
+    const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+    const dataDir = mkdtempSync(join(base, 'pg2ddb-private-dynamo-'));
+    const instance = new PrivateDynamoLocal(await freePort(), dataDir, join(dataDir, 'dynamodb.log'));
+    await instance.resume();
+    return instance;
+  }
+
+  get endpoint(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Kills the process (SIGKILL: an outage, not a clean shutdown). */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** Kills the process and removes its data. */
+  async destroy(): Promise<void> {
+    await this.kill();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** Starts the process again on the same port and data directory; resolves once it answers. */
+  async resume(timeoutMs = 60_000): Promise<void> {
+    const jarDir = dynamoComponentDir();
+    const fd = openSync(this.logFile, 'a');
+    try {
+      this.child = spawn(
+        'java',
+        ['-Xms64m', '-Xmx256m', `-Djava.library.path=${join(jarDir, 'native')}`, '-cp', `${join(jarDir, 'lib')}/*`,
+          'com.amazonaws.services.dynamodbv2.local.main.ServerRunner', '-dbPath', this.dataDir, '-sharedDb', '-disableTelemetry', '-port', String(this.port)],
+        { stdio: ['ignore', fd, fd] },
+      );
+    } finally {
+      closeSync(fd);
+    }
+    const child = this.child;
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`private DynamoDB Local exited with ${child.exitCode}; see ${this.logFile}`);
+      try {
+        const response = await fetch(this.endpoint, { method: 'POST', signal: AbortSignal.timeout(1000) });
+        if (response.status > 0) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`private DynamoDB Local did not answer within ${timeoutMs} ms; see ${this.logFile}`);
+  }
+}
+
+function dynamoComponentDir(): string {
+  const cache = process.env.PG2DDB_CACHE_DIR ?? join(homedir(), '.cache', 'pg2ddb');
+  const pom = readFileSync(join(repoRoot(), 'infra/local/maven/dynamodb/pom.xml'));
+  const dir = join(cache, `dynamodb-${createHash('sha256').update(pom).digest('hex').slice(0, 12)}`);
+  if (!existsSync(join(dir, '.complete'))) throw new Error(`DynamoDB Local jars not found in ${dir}; run 'infra/local/stack.sh fetch'`);
+  return dir;
+}
