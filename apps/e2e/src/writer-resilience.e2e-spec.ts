@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeNumber } from '@pg2ddb/sync';
-import { DynamoFaultProxy, eventually, PrivateDynamoLocal, TestPipeline, type PipelineOptions } from '@pg2ddb/testing';
+import { DynamoFaultProxy, eventually, PrivateDynamoLocal, readStackEnv, TestPipeline, type PipelineOptions } from '@pg2ddb/testing';
 
 // The writer under failure, on the real stack: a crash (kill -9) mid-load, DynamoDB Local
 // stopped for 30 s mid-load, and throttling injected at the HTTP layer. Each time the table must
@@ -112,7 +112,7 @@ describe('writer resilience on the real stack', () => {
   });
 
   it('retries throttling and unprocessed items with backoff, visible in metrics, and loses nothing', async () => {
-    const stackEndpoint = (await import('@pg2ddb/testing')).readStackEnv().PG2DDB_DYNAMO_ENDPOINT as string;
+    const stackEndpoint = readStackEnv().PG2DDB_DYNAMO_ENDPOINT as string;
     const proxy = await DynamoFaultProxy.start(stackEndpoint);
     proxy.faults = { throttle: 0.3, unprocessed: 0.4, operations: ['BatchGetItem', 'BatchWriteItem'] };
     const pipeline = await TestPipeline.start({

@@ -5,6 +5,7 @@ import type { StoredVersions } from '@pg2ddb/sync';
 import { classifyDynamoError } from './classify-dynamo-error';
 import { DynamoErrorCode, type DynamoError } from './dynamo-error';
 import { pauseBeforeRetry, type DynamoRetryOptions } from './dynamo-retry';
+import { chunksOf, forEachConcurrently } from './for-each-concurrently';
 import { fromSdkItem } from './from-sdk-attribute-value';
 import { itemIdentity } from './item-identity';
 import { toSdkItem } from './to-sdk-attribute-value';
@@ -43,21 +44,14 @@ export async function readStoredVersions(
   options: DynamoRetryOptions & { concurrency: number },
 ): Promise<StoredVersionsResult> {
   const result: StoredVersionsResult = { versions: new Map(), refused: new Map() };
-  const chunks: ItemRef[][] = [];
   const byTable = new Map<string, ItemRef[]>();
   for (const ref of refs) {
     const list = byTable.get(ref.table);
     if (list) list.push(ref);
     else byTable.set(ref.table, [ref]);
   }
-  for (const list of byTable.values()) {
-    for (let start = 0; start < list.length; start += ITEMS_PER_CALL) chunks.push(list.slice(start, start + ITEMS_PER_CALL));
-  }
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < chunks.length) await readChunk(client, chunks[next++] as ItemRef[], options, result);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, chunks.length)) }, worker));
+  const chunks = [...byTable.values()].flatMap((list) => chunksOf(list, ITEMS_PER_CALL));
+  await forEachConcurrently(chunks, options.concurrency, (chunk) => readChunk(client, chunk, options, result));
   return result;
 }
 

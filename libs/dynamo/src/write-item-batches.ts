@@ -3,6 +3,7 @@ import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@
 import { classifyDynamoError } from './classify-dynamo-error';
 import { DynamoErrorCode, type DynamoError } from './dynamo-error';
 import { pauseBeforeRetry, type DynamoRetryOptions } from './dynamo-retry';
+import { chunksOf, forEachConcurrently } from './for-each-concurrently';
 import { fromSdkItem } from './from-sdk-attribute-value';
 import { itemIdentity } from './item-identity';
 
@@ -42,13 +43,7 @@ export async function writeItemBatches(
   options: DynamoRetryOptions & { concurrency: number; onCall?: (requests: number) => void },
 ): Promise<ItemBatchFailures> {
   const failures: ItemBatchFailures = { retriable: new Map(), refused: new Map() };
-  const chunks: ItemWriteRequest[][] = [];
-  for (let start = 0; start < requests.length; start += REQUESTS_PER_CALL) chunks.push(requests.slice(start, start + REQUESTS_PER_CALL));
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < chunks.length) await writeChunk(client, chunks[next++] as ItemWriteRequest[], options, failures);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, chunks.length)) }, worker));
+  await forEachConcurrently(chunksOf(requests, REQUESTS_PER_CALL), options.concurrency, (chunk) => writeChunk(client, chunk, options, failures));
   return failures;
 }
 

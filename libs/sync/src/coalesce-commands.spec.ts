@@ -1,17 +1,5 @@
-import type { WriteCommand } from '@pg2ddb/contracts';
+import { del, put, upd } from './command.fixture';
 import { coalesceCommands } from './coalesce-commands';
-
-const source = {
-  topic: 't', partition: 0, offset: '0', schema: 's', table: 't', lsn: null, txId: null, snapshot: false, committedAtMs: 0,
-};
-const key = (pk: string) => ({ PK: { S: pk }, SK: { S: 'A' } });
-const put = (pk: string, version: string): WriteCommand => ({
-  v: 1, op: 'put', table: 'T', key: key(pk), entity: 'E', version, source, item: { ...key(pk), x: { S: version } },
-});
-const del = (pk: string, version: string): WriteCommand => ({ v: 1, op: 'delete', table: 'T', key: key(pk), entity: 'E', version, source });
-const upd = (pk: string, version: string): WriteCommand => ({
-  v: 1, op: 'update', table: 'T', key: key(pk), entity: 'E', version, source, set: { x: { S: version } }, remove: [],
-});
 
 describe('coalesceCommands', () => {
   it('keeps only the last whole-item command per item', () => {

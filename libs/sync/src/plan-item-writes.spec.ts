@@ -1,18 +1,6 @@
-import type { WriteCommand } from '@pg2ddb/contracts';
-import { writeCommandKey } from '@pg2ddb/contracts';
+import { writeCommandKey, type WriteCommand } from '@pg2ddb/contracts';
+import { del, key, put, upd } from './command.fixture';
 import { planItemWrites, type StoredVersions } from './plan-item-writes';
-
-const source = {
-  topic: 't', partition: 0, offset: '0', schema: 's', table: 't', lsn: null, txId: null, snapshot: false, committedAtMs: 0,
-};
-const key = (pk: string) => ({ PK: { S: pk }, SK: { S: 'A' } });
-const put = (pk: string, version: string): WriteCommand => ({
-  v: 1, op: 'put', table: 'T', key: key(pk), entity: 'E', version, source, item: { ...key(pk), x: { S: version } },
-});
-const del = (pk: string, version: string): WriteCommand => ({ v: 1, op: 'delete', table: 'T', key: key(pk), entity: 'E', version, source });
-const upd = (pk: string, version: string): WriteCommand => ({
-  v: 1, op: 'update', table: 'T', key: key(pk), entity: 'E', version, source, set: { x: { S: version } }, remove: [],
-});
 
 function plan(commands: WriteCommand[], stored: Record<string, StoredVersions> = {}) {
   const keys = commands.map(writeCommandKey);

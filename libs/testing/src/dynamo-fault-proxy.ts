@@ -38,16 +38,16 @@ export class DynamoFaultProxy {
 
   /** Starts a proxy to `targetEndpoint` (e.g. http://127.0.0.1:58000) on a free local port. */
   static async start(targetEndpoint: string): Promise<DynamoFaultProxy> {
-    let proxy: DynamoFaultProxy | undefined;
-    const server = createServer((req, res) => {
-      (proxy as DynamoFaultProxy).handle(req, res).catch((error: unknown) => {
+    const server = createServer();
+    const proxy = new DynamoFaultProxy(server, new URL(targetEndpoint));
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      proxy.handle(req, res).catch((error: unknown) => {
         res.writeHead(502).end(String(error));
       });
     });
-    proxy = new DynamoFaultProxy(server, new URL(targetEndpoint));
     server.on('connection', (socket) => {
-      proxy?.sockets.add(socket);
-      socket.once('close', () => proxy?.sockets.delete(socket));
+      proxy.sockets.add(socket);
+      socket.once('close', () => proxy.sockets.delete(socket));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return proxy;
