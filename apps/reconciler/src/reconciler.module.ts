@@ -1,15 +1,16 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { CompiledMapping } from '@pg2ddb/mapping';
-import { createPgPool } from '@pg2ddb/postgres';
+import { createPgPool, migratePg2ddbSchema } from '@pg2ddb/postgres';
 import { cachedProbe, dynamoClientProvider, Readiness, ServiceModule } from '@pg2ddb/service';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
-import { CountReconciliation } from './count-reconciliation';
+import { ReconcileController } from './reconcile.controller';
 import type { ReconcilerConfig } from './reconciler-config';
-import { COMPILED_MAPPING, DYNAMO_CLIENT, KAFKA_PRODUCER, PG_POOL, RECONCILER_CONFIG } from './tokens';
+import { ReconciliationService } from './reconciliation.service';
+import { COMPILED_MAPPING, DYNAMO_CLIENT, KAFKA, KAFKA_PRODUCER, PG_POOL, RECONCILER_CONFIG } from './tokens';
 
-/** Wires the reconciler: Postgres pool, DynamoDB client, drift producer and the periodic check. */
+/** Wires the reconciler: Postgres pool, DynamoDB client, drift producer, the scheduled and on-demand runs. */
 @Module({})
 export class ReconcilerModule implements OnApplicationShutdown {
   constructor(
@@ -19,24 +20,29 @@ export class ReconcilerModule implements OnApplicationShutdown {
   ) {}
 
   static forRoot(config: ReconcilerConfig, mapping: CompiledMapping, kafka: Kafka): DynamicModule {
+    const connection = {
+      host: config.PG2DDB_PG_HOST,
+      port: config.PG2DDB_PG_PORT,
+      user: config.PG2DDB_PG_USER,
+      password: config.PG2DDB_PG_PASSWORD,
+      database: config.PG2DDB_PG_DATABASE,
+    };
     return {
       module: ReconcilerModule,
       imports: [ServiceModule],
+      // The on-demand endpoint exists only when enabled; config validation ensured a token.
+      controllers: config.PG2DDB_RECONCILE_ENDPOINT && config.PG2DDB_RECONCILER_TOKEN ? [ReconcileController] : [],
       providers: [
-        CountReconciliation,
+        ReconciliationService,
         { provide: RECONCILER_CONFIG, useValue: config },
         { provide: COMPILED_MAPPING, useValue: mapping },
+        { provide: KAFKA, useValue: kafka },
         {
           provide: PG_POOL,
           inject: [Readiness],
-          useFactory: (readiness: Readiness) => {
-            const pool = createPgPool({
-              host: config.PG2DDB_PG_HOST,
-              port: config.PG2DDB_PG_PORT,
-              user: config.PG2DDB_PG_USER,
-              password: config.PG2DDB_PG_PASSWORD,
-              database: config.PG2DDB_PG_DATABASE,
-            });
+          useFactory: async (readiness: Readiness) => {
+            const pool = createPgPool(connection, { max: 6, application_name: 'pg2ddb-reconciler' });
+            if (config.PG2DDB_RECONCILE_HISTORY) await migratePg2ddbSchema(pool, connection);
             readiness.add({ name: 'postgres', check: cachedProbe(() => pool.query('SELECT 1')) });
             return pool;
           },

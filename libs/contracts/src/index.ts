@@ -9,7 +9,8 @@ export {
   type DebeziumSource,
   type Row,
 } from './debezium-envelope';
-export type { DriftEvent, DriftSummary } from './drift-event';
+export type { DriftEvent, DriftSummary, ReconcileMode } from './drift-event';
+export { driftEventSchema, driftSummarySchema, validateDriftMessage } from './drift-schema';
 export { changeTopic, parseChangeTopic, topicNames, type TopicNames } from './topics';
 export {
   writeCommandKey,

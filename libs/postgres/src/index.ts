@@ -1,3 +1,13 @@
 export { createPgPool, quoteIdent, type PgConnection } from './pg-pool';
 export { dropPublication, dropReplicationSlot } from './replication';
 export { countRows } from './count-rows';
+export { describeSourceTable, type SourceColumn, type SourceTable } from './describe-source-table';
+export { replicationReadiness, type ReplicationReadiness } from './replication-readiness';
+export { countMatching, duplicateGroups, rowsAbove, sampleKeys, type SampleKey } from './source-data-queries';
+export { currentWalLsn, readKeysetPages, readRowsByKeys, sampleRows, slotConfirmedFlushLsn, sourceColumnTypes, XMIN_COLUMN, type KeysetSource, type RawRow } from './keyset-reader';
+export { createPg2ddbDataSource, PG2DDB_MIGRATIONS, PG2DDB_SCHEMA } from './pg2ddb-data-source';
+export { migratePg2ddbSchema } from './migrate-pg2ddb-schema';
+export { latestReconciliationRuns, recordRunFinished, recordRunStarted, type ReconciliationRun } from './reconciliation-runs';
+export { dropSignalTable, ensureSignalTable, insertSignal } from './signal-table';
+export { latestFullReconciliations, type FullReconciliation } from './latest-full-reconciliation';
+export { sampleTableRows, tableStatistics, type TableStatistics } from './table-statistics';

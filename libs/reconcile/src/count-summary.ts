@@ -25,7 +25,8 @@ export function countSummary(input: {
     entity: input.entity,
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),
-    counts: { checked, missing, unexpected, mismatch: 0, inFlight: 0 },
+    counts: { checked, matched: checked - missing - unexpected, missing, unexpected, mismatch: 0, inFlight: 0 },
     consistencyRate: checked === 0 ? 1 : (checked - missing - unexpected) / checked,
+    durationMs: input.finishedAt.getTime() - input.startedAt.getTime(),
   };
 }

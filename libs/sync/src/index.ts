@@ -8,3 +8,6 @@ export {
   versionParts,
   type VersionParts,
 } from './source-version';
+export { attributeValuesEqual, normalizeNumber } from './attribute-equality';
+export { diffItems, type AttributeDifference, type DiffOptions, type DriftKind, type ItemDiff } from './diff-items';
+export { planItemWrites, type CommandFate, type ItemWrite, type StoredVersions, type WritePlan } from './plan-item-writes';

@@ -6,7 +6,7 @@ const base = { runId: 'r1', table: 'T', entity: 'Payment', startedAt: at, finish
 describe('countSummary', () => {
   it('reports missing items and the consistency rate', () => {
     const summary = countSummary({ ...base, rows: 10, items: 8 });
-    expect(summary.counts).toEqual({ checked: 10, missing: 2, unexpected: 0, mismatch: 0, inFlight: 0 });
+    expect(summary.counts).toEqual({ checked: 10, matched: 8, missing: 2, unexpected: 0, mismatch: 0, inFlight: 0 });
     expect(summary.consistencyRate).toBeCloseTo(0.8);
     expect(summary).toMatchObject({ v: 1, type: 'summary', mode: 'count', entity: 'Payment', startedAt: '2026-01-01T00:00:00.000Z' });
   });

@@ -1,0 +1,94 @@
+import { ScanCommand, type AttributeValue as SdkAttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeMap } from '@pg2ddb/contracts';
+
+import { fromSdkItem } from './from-sdk-attribute-value';
+
+/**
+ * Keeps the SDK from building an info-level log record of a bulk read's response. Its logger
+ * middleware filters the whole output through the operation schema (`schemaLogFilter`) whenever
+ * the logger has an `info` method — the default no-op logger has one — which cost about 2/3 of
+ * this process's CPU for a Scan on DynamoDB Local (1.3 s → 0.44 s per 20,000 items). The record
+ * would be the items themselves, never wanted in a log; debug, warn and error still reach the
+ * client's logger. Affects only the command it is applied to.
+ */
+export function withoutResponseLog<C extends { middlewareStack: { add: (...args: never[]) => void } }>(command: C): C {
+  const stack = command.middlewareStack as unknown as {
+    add: (middleware: (next: (args: unknown) => Promise<unknown>, context: { logger?: Record<string, unknown> }) => (args: unknown) => Promise<unknown>, options: { step: 'initialize'; name: string }) => void;
+  };
+  stack.add(
+    (next, context) => (args) => {
+      const logger = context.logger;
+      if (logger && typeof logger.info === 'function') {
+        const { info: _skipped, ...rest } = logger;
+        // Own bound methods: the originals may rely on `this`.
+        context.logger = Object.fromEntries(Object.entries(rest).map(([name, value]) => [name, typeof value === 'function' ? value.bind(logger) : value]));
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'pg2ddbWithoutResponseLog' },
+  );
+  return command;
+}
+
+export interface ScanEntityOptions {
+  table: string;
+  /** Only items with `attribute = value` (the mapping's entity-type attribute). */
+  entityType: { attribute: string; value: string };
+  /** Parallel scan segments (DynamoDB's Segment/TotalSegments), each scanned by its own loop. */
+  segments?: number;
+  /** Items evaluated per Scan call (before the filter). */
+  pageSize?: number;
+  consistentRead?: boolean;
+}
+
+/**
+ * Scans every item of one entity with a parallel Scan and a FilterExpression on the entity type,
+ * handing each page to `onPage` as it arrives. Each segment reads its next page while the current
+ * one is handled, so at most two pages per segment are in memory: bounded whatever the table
+ * size. Resolves with the number of items handed over.
+ */
+export async function scanEntityItems(
+  client: DynamoDBClient,
+  options: ScanEntityOptions,
+  onPage: (items: AttributeMap[], segment: number) => Promise<void>,
+): Promise<number> {
+  const segments = options.segments ?? 4;
+  const scanPage = (segment: number, startKey: Record<string, SdkAttributeValue> | undefined) =>
+    client.send(
+      withoutResponseLog(
+        new ScanCommand({
+          TableName: options.table,
+          Segment: segment,
+          TotalSegments: segments,
+          ConsistentRead: options.consistentRead ?? true,
+          ...(options.pageSize ? { Limit: options.pageSize } : {}),
+          FilterExpression: '#entityType = :entityType',
+          ExpressionAttributeNames: { '#entityType': options.entityType.attribute },
+          ExpressionAttributeValues: { ':entityType': { S: options.entityType.value } },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      ),
+    );
+  const counts = await Promise.all(
+    Array.from({ length: segments }, async (_unused, segment) => {
+      let count = 0;
+      let response = await scanPage(segment, undefined);
+      for (;;) {
+        // Read the segment's next page while this one is handled: DynamoDB and the caller work
+        // at the same time, and still at most two pages per segment are held.
+        const next = response.LastEvaluatedKey ? scanPage(segment, response.LastEvaluatedKey) : undefined;
+        const items = (response.Items ?? []).map(fromSdkItem);
+        try {
+          if (items.length > 0) await onPage(items, segment);
+        } catch (error) {
+          await next?.catch(() => undefined);
+          throw error;
+        }
+        count += items.length;
+        if (!next) return count;
+        response = await next;
+      }
+    }),
+  );
+  return counts.reduce((sum, count) => sum + count, 0);
+}

@@ -1,0 +1,32 @@
+import { DataSource } from 'typeorm';
+
+import { ReconciliationRuns1763770000000 } from './migrations/1763770000000-reconciliation-runs.migration';
+import type { PgConnection } from './pg-pool';
+
+/** The project's own schema in the source database (run history and other bookkeeping). */
+export const PG2DDB_SCHEMA = 'pg2ddb';
+
+/** Every migration of the pg2ddb schema, oldest first. */
+export const PG2DDB_MIGRATIONS = [ReconciliationRuns1763770000000];
+
+/**
+ * A TypeORM data source for the `pg2ddb` schema: no entities are synchronised, only the
+ * migrations above run (tracked in `pg2ddb.migrations`). Call `migratePg2ddbSchema` to apply them.
+ */
+export function createPg2ddbDataSource(connection: PgConnection): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    host: connection.host,
+    port: connection.port,
+    username: connection.user,
+    password: connection.password,
+    database: connection.database,
+    schema: PG2DDB_SCHEMA,
+    migrationsTableName: 'migrations',
+    migrations: PG2DDB_MIGRATIONS,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    extra: { max: 2, application_name: 'pg2ddb-migrations' },
+  });
+}

@@ -1,0 +1,118 @@
+import { RESERVED_ATTRIBUTES, topicNames, writeCommandKey, type AttributeMap, type SourceCoordinates, type WriteCommand } from '@pg2ddb/contracts';
+import { quoteIdent, readRowsByKeys } from '@pg2ddb/postgres';
+import { formatVersion } from '@pg2ddb/sync';
+import type { Producer } from 'kafkajs';
+import type { Pool } from 'pg';
+
+import type { DriftCandidate } from './drift-candidate';
+import { expectedItem, keyIdentity, type EntityView } from './entity-view';
+
+/** What a repair sent through the pipeline. */
+export interface RepairResult {
+  /** Items re-put from their row. */
+  put: number;
+  /** Items deleted because no row maps to them. */
+  deleted: number;
+  /** Candidates left alone: the row changed or vanished meanwhile, so the pipeline owns them. */
+  skipped: number;
+  /** The repair's source version (hex), below every change committed after the repair read. */
+  version: string;
+}
+
+/**
+ * Re-syncs confirmed drift through the pipeline: write commands on `<prefix>.writes`, the same
+ * contract the transformer emits, so the writer's version guard and per-key ordering apply.
+ *
+ * The version must lose to every later change and beat the stale item. Inside one transaction the
+ * repair locks the rows it re-reads (`FOR SHARE`; the whole table in SHARE mode when it deletes,
+ * so no row can appear under an item it is about to delete), reads `pg_current_wal_lsn()` = X,
+ * and emits a transactional logical message so the transaction is decoded by the connector.
+ * The commands carry version (X, 0): every change committed before has a commit-side position
+ * below X, and every change committed after this transaction is decoded after it, so its
+ * commit-side position (Debezium's lastCommitLsn) is at least this commit's end, above X.
+ */
+export async function repairDrift(pg: Pool, producer: Producer, view: EntityView, drift: readonly DriftCandidate[], context: { topicPrefix: string; runId: string }): Promise<RepairResult> {
+  const toPut = drift.filter((candidate) => candidate.diff.kind !== 'unexpected' && candidate.sourceKey);
+  const toDelete = drift.filter((candidate) => candidate.diff.kind === 'unexpected');
+  const client = await pg.connect();
+  let lsn: bigint;
+  let rows;
+  try {
+    await client.query('BEGIN');
+    if (toDelete.length > 0) await client.query(`LOCK TABLE ${quoteIdent(view.source.schema)}.${quoteIdent(view.source.table)} IN SHARE MODE`);
+    rows = await readRowsByKeys(
+      client,
+      view.source,
+      [...toPut, ...toDelete].flatMap((candidate) => (candidate.sourceKey ? [candidate.sourceKey] : [])),
+      toDelete.length > 0 ? undefined : 'FOR SHARE',
+    );
+    const { rows: position } = await client.query<{ lsn: string }>(`SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::text AS lsn`);
+    lsn = BigInt(position[0]!.lsn);
+    await client.query(`SELECT pg_logical_emit_message(true, 'pg2ddb.repair', $1)`, [context.runId]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+
+  const putVersion = formatVersion({ commitLsn: lsn, changeLsn: 0n, rank: 1 });
+  const deleteVersion = formatVersion({ commitLsn: lsn, changeLsn: 0n, rank: 0 });
+  const current = new Map<string, AttributeMap>();
+  for (const row of rows) {
+    try {
+      const mapped = expectedItem(view, row, putVersion);
+      current.set(keyIdentity(view, mapped.key), mapped.item);
+    } catch {
+      // Unmappable now: the pipeline dead-letters it; nothing to repair from.
+    }
+  }
+  const source: SourceCoordinates = {
+    topic: `${context.topicPrefix}.reconciler`,
+    partition: -1,
+    offset: '-1',
+    schema: view.source.schema,
+    table: view.source.table,
+    lsn: lsn.toString(),
+    txId: null,
+    snapshot: true,
+    committedAtMs: Date.now(),
+  };
+  const base = { v: 1 as const, table: view.table.name, entity: view.entity.name, source };
+  const commands: WriteCommand[] = [];
+  let skipped = 0;
+  for (const candidate of toPut) {
+    const item = current.get(keyIdentity(view, candidate.key));
+    if (!item) {
+      skipped++;
+      continue;
+    }
+    if (view.entity.upsertAsUpdate) {
+      // Embedded children live in this item: set the entity's attributes, keep the children.
+      const set: AttributeMap = {};
+      for (const [name, value] of Object.entries(item)) if (!view.keyNames.includes(name) && name !== RESERVED_ATTRIBUTES.version) set[name] = value;
+      const remove = candidate.diff.attributes.filter((a) => a.expected === null && !view.ignore.includes(a.name)).map((a) => a.name);
+      commands.push({ ...base, op: 'update', key: candidate.key, version: putVersion, set, remove });
+    } else {
+      commands.push({ ...base, op: 'put', key: candidate.key, version: putVersion, item });
+    }
+  }
+  let deleted = 0;
+  for (const candidate of toDelete) {
+    if (current.has(keyIdentity(view, candidate.key))) {
+      skipped++; // a row maps here now
+      continue;
+    }
+    commands.push({ ...base, op: 'delete', key: candidate.key, version: deleteVersion });
+    deleted++;
+  }
+  if (commands.length > 0) {
+    await producer.send({
+      topic: topicNames(context.topicPrefix).writes,
+      acks: -1,
+      messages: commands.map((command) => ({ key: writeCommandKey(command), value: JSON.stringify(command), headers: { 'pg2ddb-origin': 'reconciler-repair', 'pg2ddb-run-id': context.runId } })),
+    });
+  }
+  return { put: commands.length - deleted, deleted, skipped, version: putVersion };
+}
