@@ -1,108 +1,99 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '@pg2ddb/errors';
-import { createPgPool } from '@pg2ddb/postgres';
 import { cliEnv } from './cli-env';
-import { settings } from './cli-settings';
-import { seedDemoData } from './demo-data';
+import type { CliCommand } from './framework/cli-command';
+import { ExitCode, exitCodeFor, UsageError } from './framework/exit-codes';
 import { connectorCommand } from './commands/connector.command';
-import { demoCommand } from './commands/demo.command';
-import { initCommand } from './commands/init.command';
+import { cutoverCheckCommand } from './commands/cutover-check.command';
+import { demoCliCommand, seedDemoCliCommand } from './commands/demo.command';
+import { dlqCommand } from './commands/dlq.command';
+import { estimateCommand } from './commands/estimate.command';
+import { initCliCommand } from './commands/init.command';
+import { reconcileCommand } from './commands/reconcile.command';
+import { snapshotCommand } from './commands/snapshot.command';
 import { statusCommand } from './commands/status.command';
 import { validateCommand } from './commands/validate.command';
 
-const USAGE = `pg2ddb — keep DynamoDB in sync with PostgreSQL
+/**
+ * Every subcommand, in the order `pg2ddb --help` lists them. To add one, export a `CliCommand`
+ * from commands/<name>.command.ts and add it here (one line each).
+ */
+const COMMANDS: CliCommand[] = [
+  validateCommand,
+  initCliCommand,
+  connectorCommand,
+  snapshotCommand,
+  statusCommand,
+  reconcileCommand,
+  estimateCommand,
+  cutoverCheckCommand,
+  dlqCommand,
+  demoCliCommand,
+  seedDemoCliCommand,
+];
 
-usage: pg2ddb <command> [options]
+function overview(): string {
+  const rows = COMMANDS.map((command) => [command.name, command.summary]);
+  const width = Math.max(...rows.map(([name]) => (name ?? '').length));
+  return `pg2ddb — keep DynamoDB in sync with PostgreSQL
+
+usage: pg2ddb <command> [options]        pg2ddb <command> --help for its options
 
 commands:
-  demo                        run the payments demo on the embedded stack until Ctrl-C
-      --rows N                demo payments to load on first run (default 10000)
-      --live-every S          seconds between live changes once in sync (default 2; 0 = off)
-      --exit-when-in-sync     stop everything once the initial load is in sync
-      --keep-stack            leave the stack running on exit
-  seed-demo [--rows N]        create the payments demo table and load it if it is empty
-  validate --mapping FILE     check a mapping file and show what it produces
-  init --mapping FILE [--check]
-                              create the DynamoDB table, GSIs and TTL (or only check them)
-  connector apply|status|delete --mapping FILE [--drop-slot]
-                              manage the Debezium connector through Kafka Connect
-  status --mapping FILE       connector state, per-entity counts, consumer lag, DLQ size
+${rows.map(([name, summary]) => `  ${(name ?? '').padEnd(width)}  ${summary}`).join('\n')}
 
+Every pipeline command takes --mapping FILE and --json (one JSON document on stdout).
+Exit codes: 0 ok / ready, 1 findings / not ready / failed, 2 usage error or bad configuration,
+3 a dependency (PostgreSQL, Kafka, Kafka Connect, DynamoDB) is unreachable.
 Connection settings come from PG2DDB_* environment variables, or from the embedded stack's
-.stack/stack.env when it is running. See README.md.`;
+.stack/stack.env when it is running. See README.md and docs/runbook.md.`;
+}
+
+// The AWS SDK warns on every client creation that it will need Node 22 from 2027; on an
+// operator's screen (above a status --watch redraw) that is noise. The SDK's own switch.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      mapping: { type: 'string' },
-      check: { type: 'boolean', default: false },
-      'drop-slot': { type: 'boolean', default: false },
-      rows: { type: 'string', default: '10000' },
-      'live-every': { type: 'string', default: '2' },
-      'exit-when-in-sync': { type: 'boolean', default: false },
-      'keep-stack': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const [command, action] = positionals;
   const print = (line: string) => process.stdout.write(`${line}\n`);
-  if (values.help || !command) {
-    print(USAGE);
-    return command || values.help ? 0 : 2;
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    print(overview());
+    return name ? ExitCode.Ok : ExitCode.Usage;
   }
-  const mapping = () => {
-    if (!values.mapping) throw new Error(`${command} needs --mapping FILE`);
-    return values.mapping;
-  };
-  const env = cliEnv();
-  switch (command) {
-    case 'demo':
-      return demoCommand(
-        {
-          rows: positiveInt(values.rows, '--rows'),
-          liveEvery: nonNegative(values['live-every'], '--live-every'),
-          exitWhenInSync: values['exit-when-in-sync'],
-          keepStack: values['keep-stack'],
-        },
-        print,
-      );
-    case 'seed-demo': {
-      const pool = createPgPool(settings.postgres(env));
-      try {
-        await seedDemoData(pool, positiveInt(values.rows, '--rows'), print);
-      } finally {
-        await pool.end();
-      }
-      return 0;
-    }
-    case 'validate':
-      validateCommand(mapping(), print);
-      return 0;
-    case 'init':
-      return initCommand(mapping(), values.check, env, print);
-    case 'connector':
-      return connectorCommand(action ?? '', mapping(), values['drop-slot'], env, print);
-    case 'status':
-      return statusCommand(mapping(), env, print);
-    default:
-      print(`unknown command "${command}"\n\n${USAGE}`);
-      return 2;
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (!command) {
+    process.stderr.write(`pg2ddb: unknown command "${name}"\n\n${overview()}\n`);
+    return ExitCode.Usage;
   }
-}
-
-function positiveInt(raw: string | undefined, flag: string): number {
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${flag} must be a positive whole number, got "${raw}"`);
-  return value;
-}
-
-function nonNegative(raw: string | undefined, flag: string): number {
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${flag} must be a number of seconds ≥ 0, got "${raw}"`);
-  return value;
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { ...command.options, help: { type: 'boolean', short: 'h', default: false } } });
+  } catch (error) {
+    process.stderr.write(`pg2ddb ${name}: ${errorMessage(error)}\n\n${command.usage}\n`);
+    return ExitCode.Usage;
+  }
+  if (parsed.values.help) {
+    print(command.usage);
+    return ExitCode.Ok;
+  }
+  const json = parsed.values.json === true;
+  try {
+    return await command.run({
+      values: parsed.values,
+      positionals: parsed.positionals,
+      env: cliEnv(),
+      print: json ? () => undefined : print,
+      json,
+      emitJson: (value) => process.stdout.write(`${JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`),
+      tty: process.stdout.isTTY === true,
+    });
+  } catch (error) {
+    const code = exitCodeFor(error);
+    process.stderr.write(`pg2ddb ${name}: ${errorMessage(error)}\n${error instanceof UsageError ? `\n${command.usage}\n` : ''}`);
+    if (json) process.stdout.write(`${JSON.stringify({ ok: false, exitCode: code, error: errorMessage(error) })}\n`);
+    return code;
+  }
 }
 
 main(process.argv.slice(2)).then(
@@ -111,6 +102,6 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     process.stderr.write(`pg2ddb: ${errorMessage(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = ExitCode.Findings;
   },
 );

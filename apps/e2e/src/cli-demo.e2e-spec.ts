@@ -40,7 +40,8 @@ describe('pg2ddb demo', () => {
     const status = cli(['status', '--mapping', 'examples/payments/mapping.yaml'], env);
     expect(status.status).toBe(0);
     expect(status.stdout).toContain(`connector pg2ddb-${env.PG2DDB_TOPIC_PREFIX}: RUNNING`);
-    expect(status.stdout).toMatch(new RegExp(`Payment\\s+rows ${rows}\\s+items ${rows}\\s+\\(in sync\\)`));
+    const shown = rows.toLocaleString('en-US');
+    expect(status.stdout).toMatch(new RegExp(`Payment\\s+100\\.0%\\s+${shown} / ${shown}\\s`));
   });
 });
 
@@ -53,16 +54,17 @@ describe('pg2ddb validate and init', () => {
   afterAll(async () => {
     const client = new DynamoDBClient({ endpoint: process.env.PG2DDB_DYNAMO_ENDPOINT, region: process.env.AWS_REGION ?? 'us-east-1' });
     await client.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);
+    await client.send(new DeleteTableCommand({ TableName: `${table}.pg2ddb-tombstones` })).catch(() => undefined);
     client.destroy();
   });
 
   it('validates a mapping and names the file, entity and field of a mistake', () => {
-    const ok = cli(['validate', '--mapping', mappingFile], {});
+    const ok = cli(['validate', '--mapping-only', '--mapping', mappingFile], {});
     expect(ok.status).toBe(0);
     expect(ok.stdout).toContain(`${mappingFile}: OK`);
     const broken = join(dir, 'broken.yaml');
     writeFileSync(broken, readFileSync(mappingFile, 'utf8').replace('"USER#{id}"', '"USER#{idd}"'));
-    const bad = cli(['validate', '--mapping', broken], {});
+    const bad = cli(['validate', '--mapping-only', '--mapping', broken], {});
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(new RegExp(`${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: entity "User": .*unknown column "idd"`));
   });
@@ -71,6 +73,7 @@ describe('pg2ddb validate and init', () => {
     const first = cli(['init', '--mapping', mappingFile], {});
     expect(first.status).toBe(0);
     expect(first.stdout).toContain(`table ${table} created`);
+    expect(first.stdout).toContain(`tombstone table ${table}.pg2ddb-tombstones ready`);
     const again = cli(['init', '--mapping', mappingFile], {});
     expect(again.stdout).toContain(`table ${table} already exists and matches the mapping`);
     const check = cli(['init', '--check', '--mapping', mappingFile], {});

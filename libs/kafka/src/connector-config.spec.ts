@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectorName, defaultSlotName, renderConnectorConfig } from './connector-config';
+import { connectorName, defaultSignalTable, defaultSlotName, notificationTopic, renderConnectorConfig } from './connector-config';
 
 const template = readFileSync(join(__dirname, '../../../infra/debezium/postgres-connector.json'), 'utf8');
 const settings = {
@@ -21,8 +21,13 @@ describe('renderConnectorConfig', () => {
       'topic.prefix': 'shop-1',
       'slot.name': 'pg2ddb_shop_1',
       'publication.name': 'pg2ddb_shop_1',
-      'table.include.list': 'public\\.orders,public\\.order_items',
+      'table.include.list': 'public\\.orders,public\\.order_items,public\\.pg2ddb_signal_shop_1',
       'snapshot.mode': 'initial',
+      'signal.enabled.channels': 'source',
+      'signal.data.collection': 'public.pg2ddb_signal_shop_1',
+      'incremental.snapshot.chunk.size': '1024',
+      'notification.enabled.channels': 'sink',
+      'notification.sink.topic.name': 'shop-1.notifications',
       'decimal.handling.mode': 'string',
     });
     expect(Object.values(config).some((value) => /\$\{[a-z.]+\}/.test(value))).toBe(false);
@@ -38,7 +43,18 @@ describe('renderConnectorConfig', () => {
     expect(() => renderConnectorConfig(template, { ...settings, tables: [] })).toThrow('the mapping has no source tables to capture');
   });
 
+  it('captures a configured signal table and chunk size, and rejects bad ones', () => {
+    const { config } = renderConnectorConfig(template, { ...settings, signalTable: 'ops.signals', snapshotChunkSize: 50 });
+    expect(config['signal.data.collection']).toBe('ops.signals');
+    expect(config['table.include.list']).toBe('public\\.orders,public\\.order_items,ops\\.signals');
+    expect(config['incremental.snapshot.chunk.size']).toBe('50');
+    expect(() => renderConnectorConfig(template, { ...settings, signalTable: 'signals' })).toThrow('signal table must be "schema.table", got "signals"');
+    expect(() => renderConnectorConfig(template, { ...settings, snapshotChunkSize: 0 })).toThrow('incremental snapshot chunk size must be a positive whole number, got 0');
+  });
+
   it('derives valid slot and connector names', () => {
+    expect(defaultSignalTable('My.Prefix-2', ['sales.orders', 'public.x'])).toBe('sales.pg2ddb_signal_my_prefix_2');
+    expect(notificationTopic('p')).toBe('p.notifications');
     expect(defaultSlotName('My.Prefix-2')).toBe('pg2ddb_my_prefix_2');
     expect(defaultSlotName('x'.repeat(100))).toHaveLength(63);
     expect(connectorName('p')).toBe('pg2ddb-p');

@@ -11,6 +11,14 @@ export interface ConnectorSettings {
   publicationName?: string;
   topicReplicationFactor?: number;
   topicPartitions?: number;
+  /**
+   * `schema.table` of the Debezium signal table (incremental snapshots); default
+   * `defaultSignalTable(topicPrefix, tables)`. It is added to the captured tables (and so to the
+   * filtered publication) because the source signal channel reads signals from the WAL.
+   */
+  signalTable?: string;
+  /** Rows per incremental snapshot chunk (Debezium's `incremental.snapshot.chunk.size`, default 1024). */
+  snapshotChunkSize?: number;
 }
 
 export interface ConnectorConfig {
@@ -21,6 +29,21 @@ export interface ConnectorConfig {
 /** Replication slot and publication names allow lowercase letters, digits and '_' (63 at most). */
 export function defaultSlotName(topicPrefix: string): string {
   return `pg2ddb_${topicPrefix.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
+}
+
+/**
+ * The signal table of a deployment: `<schema of the first mapped table>.pg2ddb_signal_<prefix>`.
+ * One per connector — Debezium requires a signal table per connector instance, and two
+ * deployments over the same schema (two prefixes) must not see each other's signals.
+ */
+export function defaultSignalTable(topicPrefix: string, tables: readonly string[]): string {
+  const schema = (tables[0] ?? 'public').split('.')[0] ?? 'public';
+  return `${schema}.${`pg2ddb_signal_${topicPrefix.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63)}`;
+}
+
+/** The topic Debezium sends its notifications to (incremental snapshot progress). */
+export function notificationTopic(topicPrefix: string): string {
+  return `${topicPrefix}.notifications`;
 }
 
 /** The connector's name in Kafka Connect for a deployment prefix. */
@@ -36,6 +59,14 @@ export function connectorName(topicPrefix: string): string {
 export function renderConnectorConfig(template: string, settings: ConnectorSettings): ConnectorConfig {
   if (settings.tables.length === 0) throw new Pg2ddbError('CONNECTOR_NO_TABLES', 'the mapping has no source tables to capture');
   const slot = settings.slotName ?? defaultSlotName(settings.topicPrefix);
+  const signalTable = settings.signalTable ?? defaultSignalTable(settings.topicPrefix, settings.tables);
+  if (!/^[^.]+\.[^.]+$/.test(signalTable)) {
+    throw new Pg2ddbError('CONNECTOR_SIGNAL_TABLE_INVALID', `signal table must be "schema.table", got "${signalTable}"`);
+  }
+  const chunkSize = settings.snapshotChunkSize ?? 1024;
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) {
+    throw new Pg2ddbError('CONNECTOR_CHUNK_SIZE_INVALID', `incremental snapshot chunk size must be a positive whole number, got ${chunkSize}`);
+  }
   const values: Record<string, string> = {
     'connector.name': connectorName(settings.topicPrefix),
     'database.hostname': settings.database.host,
@@ -46,7 +77,10 @@ export function renderConnectorConfig(template: string, settings: ConnectorSetti
     'topic.prefix': settings.topicPrefix,
     'slot.name': slot,
     'publication.name': settings.publicationName ?? slot,
-    'table.include.list': settings.tables.map(escapeRegex).join(','),
+    'table.include.list': [...settings.tables, signalTable].map(escapeRegex).join(','),
+    'signal.data.collection': signalTable,
+    'incremental.snapshot.chunk.size': String(chunkSize),
+    'notification.sink.topic.name': notificationTopic(settings.topicPrefix),
     'snapshot.mode': settings.snapshotMode ?? 'initial',
     'topic.replication.factor': String(settings.topicReplicationFactor ?? 1),
     'topic.partitions': String(settings.topicPartitions ?? 1),

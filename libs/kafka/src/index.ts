@@ -6,3 +6,10 @@ export { connectorName, defaultSlotName, renderConnectorConfig, type ConnectorCo
 export { buildDeadLetter, type MessageOrigin } from './dead-letter-builder';
 export { KafkaBatchServer, type BatchSubscription, type IncomingBatch, type KafkaBatchServerOptions } from './kafka-batch-server';
 export { createKafka, ensureTopics, type KafkaLogSink } from './kafka-client';
+export { defaultSignalTable, notificationTopic } from './connector-config';
+export { ConnectLifecycle } from './connect-lifecycle';
+export { peekMessage } from './peek-message';
+export { watchNotifications, type DebeziumNotification } from './watch-notifications';
+export { readTopicRange, type TopicRecord } from './read-topic-range';
+export { REPLAYED_FROM_HEADER, replayTarget, type ReplayTarget } from './dead-letter-replay';
+export { dlqReplayGroup, pendingDeadLetters } from './pending-dead-letters';

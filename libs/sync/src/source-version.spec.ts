@@ -65,6 +65,15 @@ describe('sourceVersion', () => {
 });
 
 describe('helpers', () => {
+  it('versions incremental snapshot reads (no lsn) by their watermark position, below later changes', () => {
+    // A real Debezium 3.2.7 incremental snapshot read and the next streamed change.
+    const read = sourceVersion({ ...base, lsn: null, sequence: '["470415760","470415760"]', snapshot: 'incremental' }, 'r');
+    const later = sourceVersion({ ...base, lsn: 470416000, sequence: '["470415900","470416000"]', snapshot: 'false' }, 'u');
+    const earlier = sourceVersion({ ...base, lsn: 470415000, sequence: '["470414000","470415000"]', snapshot: 'false' }, 'u');
+    expect(parseVersion(read)).toEqual({ commitLsn: 470415760n, changeLsn: 0n, rank: 1 });
+    expect(earlier < read && read < later).toBe(true);
+  });
+
   it('recognises every snapshot marker Debezium uses', () => {
     for (const flag of ['true', 'first', 'last', 'incremental', true]) expect(isSnapshot({ ...base, snapshot: flag })).toBe(true);
     for (const flag of ['false', false, undefined]) expect(isSnapshot({ ...base, snapshot: flag })).toBe(false);

@@ -37,8 +37,12 @@ export function versionParts(source: DebeziumSource, op: DebeziumOp): VersionPar
   const rank: 0 | 1 = op === 'd' ? 0 : 1;
   const lsn = toLsn(source.lsn, 'source.lsn');
   if (isSnapshot(source) || op === 'r') {
-    if (lsn === undefined) throw positionError('snapshot event has no source.lsn');
-    return { commitLsn: lsn, changeLsn: 0n, rank };
+    // Incremental snapshot reads (execute-snapshot signal) carry no lsn: their sequence holds the
+    // stream position of the chunk's closing watermark. Every change the chunk does not already
+    // reflect is streamed after it, with a larger commit-side position, so it still wins.
+    const position = lsn ?? (source.snapshot === 'incremental' ? incrementalPosition(source.sequence) : undefined);
+    if (position === undefined) throw positionError('snapshot event has no source.lsn');
+    return { commitLsn: position, changeLsn: 0n, rank };
   }
   const [lastCommit, changeFromSequence] = parseSequence(source.sequence);
   const changeLsn = changeFromSequence ?? lsn;
@@ -74,6 +78,11 @@ export function isSnapshot(source: DebeziumSource): boolean {
 /** Renders an LSN (as Postgres prints it, `16/B374D848`) from its numeric value. */
 export function formatLsn(lsn: bigint): string {
   return `${(lsn >> 32n).toString(16).toUpperCase()}/${(lsn & 0xffffffffn).toString(16).toUpperCase()}`;
+}
+
+function incrementalPosition(sequence: string | null | undefined): bigint | undefined {
+  const [lastCommit, change] = parseSequence(sequence);
+  return change ?? lastCommit;
 }
 
 function parseSequence(sequence: string | null | undefined): [bigint | undefined, bigint | undefined] {

@@ -1,57 +1,122 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyPostgresConnector, ConnectClient, connectorName, defaultSlotName } from '@pg2ddb/kafka';
-import { createPgPool, dropPublication, dropReplicationSlot } from '@pg2ddb/postgres';
+import { ConnectClient, ConnectLifecycle, renderConnectorConfig, type ConnectorStatus } from '@pg2ddb/kafka';
+import { dropPublication, dropReplicationSlot, dropSignalTable, ensureSignalTable } from '@pg2ddb/postgres';
 import { repoRoot } from '@pg2ddb/service';
-import { settings } from '../cli-settings';
-import { loadMappingFile } from '../load-mapping-file';
+import { jsonOption, mappingOption } from '../framework/cli-args';
+import type { CliCommand } from '../framework/cli-command';
+import { ExitCode, UsageError } from '../framework/exit-codes';
+import { PipelineContext } from '../framework/pipeline-context';
 
-/** `pg2ddb connector apply|status|delete --mapping FILE [--drop-slot]`. */
-export async function connectorCommand(
-  action: string,
-  mappingPath: string,
-  dropSlot: boolean,
-  env: Record<string, string | undefined>,
-  print: (line: string) => void,
-): Promise<number> {
-  const mapping = loadMappingFile(mappingPath);
-  const connectUrl = settings.connectUrl(env);
-  const connector = settings.connector(env, mapping);
-  const name = connectorName(connector.topicPrefix);
-  switch (action) {
-    case 'apply': {
-      const result = await applyPostgresConnector({
-        connectUrl,
-        templatePath: join(repoRoot(), 'infra/debezium/postgres-connector.json'),
-        settings: connector,
-      });
-      print(`connector ${result.connector.name} ${result.created ? 'created' : 'updated'} and RUNNING (tables: ${connector.tables.join(', ')})`);
-      return 0;
-    }
-    case 'status': {
-      const status = await new ConnectClient(connectUrl).status(name);
-      if (!status) {
-        print(`connector ${name} does not exist`);
-        return 1;
-      }
-      print(`connector ${name}: ${status.connector.state}; tasks: ${status.tasks.map((task) => `${task.id}=${task.state}`).join(', ') || 'none'}`);
-      return status.connector.state === 'RUNNING' ? 0 : 1;
-    }
-    case 'delete': {
-      const deleted = await new ConnectClient(connectUrl).delete(name);
-      print(deleted ? `connector ${name} deleted` : `connector ${name} did not exist`);
-      if (dropSlot) {
-        const pool = createPgPool(settings.postgres(env));
-        try {
-          const slot = connector.slotName ?? defaultSlotName(connector.topicPrefix);
-          print((await dropReplicationSlot(pool, slot)) ? `replication slot ${slot} dropped` : `replication slot ${slot} did not exist`);
-          await dropPublication(pool, connector.publicationName ?? slot);
-        } finally {
-          await pool.end();
+const ACTIONS = ['apply', 'status', 'pause', 'resume', 'stop', 'restart', 'delete'] as const;
+type Action = (typeof ACTIONS)[number];
+
+/**
+ * `pg2ddb connector <action>`: the Debezium connector through the Kafka Connect REST API. Every
+ * action is idempotent: apply leaves an identical config alone, pause/resume/stop of a connector
+ * already in that state only confirms it.
+ */
+export const connectorCommand: CliCommand = {
+  name: 'connector',
+  summary: 'apply | status | pause | resume | stop | restart | delete the Debezium connector',
+  usage: `usage: pg2ddb connector <apply|status|pause|resume|stop|restart|delete> --mapping FILE [--json]
+
+  apply     render infra/debezium/postgres-connector.json for this deployment, create the signal
+            table, create or update the connector (no-op when the config is unchanged) and wait
+            until it and its task are RUNNING
+  status    connector and task states (exit 1 unless RUNNING)
+  pause     suspend the task (offsets and in-flight incremental snapshot kept)
+  resume    resume a paused or stopped connector
+  stop      shut the connector and its task down (STOPPED); resume starts a new task from offsets
+  restart   restart the connector and its task (new task instance from the committed offsets)
+  delete    remove the connector; --drop-slot also drops its replication slot, publication and
+            signal table (PostgreSQL would otherwise keep WAL for the slot forever)
+
+Names: connector pg2ddb-<PG2DDB_TOPIC_PREFIX>, slot/publication pg2ddb_<prefix>
+(PG2DDB_SLOT_NAME, PG2DDB_PUBLICATION_NAME), signal table <schema>.pg2ddb_signal_<prefix>
+(PG2DDB_SIGNAL_TABLE), snapshot chunk size PG2DDB_SNAPSHOT_CHUNK_SIZE (1024).
+
+exit: 0 done / RUNNING, 1 not RUNNING or failed, 2 usage, 3 Connect or PostgreSQL unreachable`,
+  options: { ...mappingOption, ...jsonOption, 'drop-slot': { type: 'boolean', default: false }, timeout: { type: 'string' } },
+  async run({ values, positionals, env, print, json, emitJson }) {
+    const action = positionals[0] as Action | undefined;
+    if (!action || !ACTIONS.includes(action)) throw new UsageError(`connector needs an action: ${ACTIONS.join(', ')}${action ? ` (got "${action}")` : ''}`);
+    const context = PipelineContext.open(values.mapping as string | undefined, env);
+    const name = context.connectorName;
+    const lifecycle = new ConnectLifecycle(context.connectUrl);
+    const client = new ConnectClient(context.connectUrl);
+    const timeoutMs = Number(values.timeout ?? 60) * 1000;
+    const report = (result: Record<string, unknown>, line: string, code: number = ExitCode.Ok): number => {
+      if (json) emitJson({ connector: name, action, ...result, exitCode: code });
+      else print(line);
+      return code;
+    };
+    try {
+      switch (action) {
+        case 'apply': {
+          const rendered = renderConnectorConfig(readFileSync(join(repoRoot(), 'infra/debezium/postgres-connector.json'), 'utf8'), context.connector);
+          // Before the connector exists, so its filtered publication is created with the signal table in it.
+          const signal = await ensureSignalTable(context.pg, context.signalTable, context.publication);
+          const existing = await lifecycle.config(name);
+          const unchanged = existing !== undefined && sameConfig(existing, rendered.config, name);
+          const created = unchanged ? false : await client.apply(rendered);
+          const status = await client.waitUntilRunning(name, timeoutMs);
+          // A publication made by an older config lacks the signal table: add it now.
+          if (!signal.addedToPublication) await ensureSignalTable(context.pg, context.signalTable, context.publication);
+          const outcome = unchanged ? 'unchanged' : created ? 'created' : 'updated';
+          return report(
+            { outcome, state: status.connector.state, tables: context.connector.tables, signalTable: context.signalTable },
+            `connector ${name} ${outcome} and RUNNING (tables: ${context.connector.tables.join(', ')}; signal table ${context.signalTable})`,
+          );
+        }
+        case 'status': {
+          const status = await client.status(name);
+          if (!status) return report({ state: 'ABSENT' }, `connector ${name} does not exist`, ExitCode.Findings);
+          const running = isRunning(status);
+          return report(
+            { state: status.connector.state, tasks: status.tasks.map((t) => ({ id: t.id, state: t.state, trace: t.trace?.split('\n')[0] })) },
+            `connector ${name}: ${status.connector.state}; tasks: ${status.tasks.map((task) => `${task.id}=${task.state}${task.trace ? ` (${task.trace.split('\n')[0]})` : ''}`).join(', ') || 'none'}`,
+            running ? ExitCode.Ok : ExitCode.Findings,
+          );
+        }
+        case 'pause':
+        case 'resume':
+        case 'stop':
+        case 'restart': {
+          if (!(await client.status(name))) return report({ state: 'ABSENT' }, `connector ${name} does not exist`, ExitCode.Findings);
+          const target = { pause: 'PAUSED', resume: 'RUNNING', stop: 'STOPPED', restart: 'RUNNING' }[action];
+          await lifecycle[action](name);
+          const status = await lifecycle.waitForState(name, target, timeoutMs);
+          return report({ state: status.connector.state }, `connector ${name} ${target}`);
+        }
+        case 'delete': {
+          const deleted = await client.delete(name);
+          const lines = [deleted ? `connector ${name} deleted` : `connector ${name} did not exist`];
+          let slotDropped = false;
+          if (values['drop-slot']) {
+            slotDropped = await dropReplicationSlot(context.pg, context.slot);
+            lines.push(slotDropped ? `replication slot ${context.slot} dropped` : `replication slot ${context.slot} did not exist`);
+            await dropPublication(context.pg, context.publication);
+            await dropSignalTable(context.pg, context.signalTable);
+            lines.push(`publication ${context.publication} and signal table ${context.signalTable} dropped`);
+          }
+          return report({ deleted, slotDropped }, lines.join('\n'));
         }
       }
-      return 0;
+    } finally {
+      await context.close();
     }
-    default:
-      throw new Error(`unknown connector action "${action}" (use apply, status or delete)`);
-  }
+  },
+};
+
+function isRunning(status: ConnectorStatus): boolean {
+  return status.connector.state === 'RUNNING' && status.tasks.length > 0 && status.tasks.every((task) => task.state === 'RUNNING');
+}
+
+// Connect returns the stored config with `name` added.
+function sameConfig(existing: Record<string, string>, wanted: Record<string, string>, name: string): boolean {
+  const stored = { ...existing };
+  if (stored.name === name && wanted.name === undefined) delete stored.name;
+  const keys = new Set([...Object.keys(stored), ...Object.keys(wanted)]);
+  return [...keys].every((key) => stored[key] === wanted[key]);
 }

@@ -9,6 +9,8 @@ import type { CompiledMapping } from '@pg2ddb/mapping';
 import { createPgPool } from '@pg2ddb/postgres';
 import { repoRoot, startServiceProcess, type ServiceProcess } from '@pg2ddb/service';
 import { cliEnv } from '../cli-env';
+import { numberOption } from '../framework/cli-args';
+import type { CliCommand } from '../framework/cli-command';
 import { settings } from '../cli-settings';
 import { seedDemoData } from '../demo-data';
 import { entityCounts } from '../entity-counts';
@@ -189,3 +191,50 @@ function sleep(ms: number): Promise<void> {
 function stringsOnly(env: Record<string, string | undefined>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
+
+/** `pg2ddb demo`: the main job on the embedded stack. */
+export const demoCliCommand: CliCommand = {
+  name: 'demo',
+  summary: 'run the payments demo on the embedded stack until Ctrl-C',
+  usage: `usage: pg2ddb demo [--rows N] [--live-every S] [--exit-when-in-sync] [--keep-stack]
+
+  --rows N                demo payments to load on first run (default 10000)
+  --live-every S          seconds between live changes once in sync (default 2; 0 = off)
+  --exit-when-in-sync     stop everything once the initial load is in sync
+  --keep-stack            leave the stack running on exit`,
+  options: {
+    rows: { type: 'string', default: '10000' },
+    'live-every': { type: 'string', default: '2' },
+    'exit-when-in-sync': { type: 'boolean', default: false },
+    'keep-stack': { type: 'boolean', default: false },
+  },
+  run: ({ values, print }) =>
+    demoCommand(
+      {
+        rows: numberOption(values, 'rows', 10000, { min: 1, integer: true }),
+        liveEvery: numberOption(values, 'live-every', 2, { min: 0 }),
+        exitWhenInSync: values['exit-when-in-sync'] === true,
+        keepStack: values['keep-stack'] === true,
+      },
+      print,
+    ),
+};
+
+/** `pg2ddb seed-demo`: the payments demo table and its rows, without the rest of the demo. */
+export const seedDemoCliCommand: CliCommand = {
+  name: 'seed-demo',
+  summary: 'create the payments demo table and load it if it is empty',
+  usage: `usage: pg2ddb seed-demo [--rows N]
+
+  --rows N                payments to load when the table is empty (default 10000)`,
+  options: { rows: { type: 'string', default: '10000' } },
+  async run({ values, env, print }) {
+    const pool = createPgPool(settings.postgres(env));
+    try {
+      await seedDemoData(pool, numberOption(values, 'rows', 10000, { min: 1, integer: true }), print);
+    } finally {
+      await pool.end();
+    }
+    return 0;
+  },
+};

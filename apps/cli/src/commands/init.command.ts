@@ -1,5 +1,7 @@
-import { createDynamoClient, ensureTable, validateTable } from '@pg2ddb/dynamo';
+import { createDynamoClient, ensureTable, ensureTombstoneTable, validateTable } from '@pg2ddb/dynamo';
 import { settings } from '../cli-settings';
+import type { CliCommand } from '../framework/cli-command';
+import { UsageError } from '../framework/exit-codes';
 import { loadMappingFile } from '../load-mapping-file';
 
 /**
@@ -21,8 +23,27 @@ export async function initCommand(mappingPath: string, check: boolean, env: Reco
     }
     const result = await ensureTable(client, mapping.table, { onProgress: print });
     print(`table ${mapping.table.name} ${result.created ? 'created' : 'already exists and matches the mapping'}${result.ttlEnabled ? ` (TTL on ${mapping.table.ttlAttribute})` : ''}`);
+    // The writer's record of deletes (docs/writer.md); created here so the writer needs no CreateTable permission.
+    print(`tombstone table ${await ensureTombstoneTable(client, mapping.table.name)} ready (TTL on _expires)`);
     return 0;
   } finally {
     client.destroy();
   }
 }
+
+/** `pg2ddb init`. */
+export const initCliCommand: CliCommand = {
+  name: 'init',
+  summary: 'create the DynamoDB table, GSIs and TTL from the mapping (or --check them)',
+  usage: `usage: pg2ddb init --mapping FILE [--check]
+
+Creates the table, its GSIs and TTL as the mapping declares them (idempotent), or with --check
+only compares an existing table with the mapping and lists every difference.
+
+exit: 0 created / matches, 1 differences found, 2 usage, 3 DynamoDB unreachable`,
+  options: { mapping: { type: 'string' }, check: { type: 'boolean', default: false } },
+  run: ({ values, env, print }) => {
+    if (typeof values.mapping !== 'string') throw new UsageError('--mapping FILE is required');
+    return initCommand(values.mapping, values.check === true, env, print);
+  },
+};

@@ -1,38 +1,74 @@
-import { changeTopic, topicNames } from '@pg2ddb/contracts';
-import { createDynamoClient } from '@pg2ddb/dynamo';
-import { ConnectClient, connectorName, consumerLag, createKafka, topicSize } from '@pg2ddb/kafka';
-import { createPgPool } from '@pg2ddb/postgres';
-import { settings } from '../cli-settings';
-import { entityCounts } from '../entity-counts';
-import { loadMappingFile } from '../load-mapping-file';
+import { jsonOption, mappingOption, numberOption } from '../framework/cli-args';
+import type { CliCommand } from '../framework/cli-command';
+import { ExitCode } from '../framework/exit-codes';
+import { PipelineContext } from '../framework/pipeline-context';
+import { readPipelineState, type PipelineState } from '../status/pipeline-state';
+import { loadRates, renderStatus } from '../status/status-view';
 
-/** `pg2ddb status --mapping FILE`: connector state, per-entity counts, consumer lag, DLQ size. */
-export async function statusCommand(mappingPath: string, env: Record<string, string | undefined>, print: (line: string) => void): Promise<number> {
-  const mapping = loadMappingFile(mappingPath);
-  const kafkaSettings = settings.kafka(env);
-  const prefix = kafkaSettings.PG2DDB_TOPIC_PREFIX;
-  const topics = topicNames(prefix);
-  const kafka = createKafka({ brokers: kafkaSettings.PG2DDB_KAFKA_BROKERS, clientId: 'pg2ddb-cli' });
-  const pg = createPgPool(settings.postgres(env));
-  const dynamo = createDynamoClient(settings.dynamo(env));
-  try {
-    const connector = await new ConnectClient(settings.connectUrl(env)).status(connectorName(prefix));
-    print(`connector ${connectorName(prefix)}: ${connector ? `${connector.connector.state} (tasks: ${connector.tasks.map((t) => t.state).join(', ') || 'none'})` : 'absent'}`);
-    const sources = mapping.sourceTables().map(({ schema, table }) => changeTopic(prefix, schema, table));
-    const [transformerLag, writerLag, dlq, counts] = await Promise.all([
-      consumerLag(kafka, `${prefix}.transformer`, sources),
-      consumerLag(kafka, `${prefix}.writer`, [topics.writes]),
-      topicSize(kafka, topics.dlq),
-      entityCounts(mapping, pg, dynamo),
-    ]);
-    print(`lag: transformer ${transformerLag}, writer ${writerLag}; dead letters: ${dlq}`);
-    for (const count of counts) {
-      const state = count.items === count.rows ? 'in sync' : `${count.rows - count.items > 0 ? 'missing' : 'extra'} ${Math.abs(count.rows - count.items)}`;
-      print(`${count.entity.padEnd(16)} rows ${count.rows}  items ${count.items}  (${state})`);
+/**
+ * `pg2ddb status [--watch]`: the seed's 30-second monitor for a continuous pipeline. On a
+ * terminal --watch redraws the same screen in place; piped, it appends one block per refresh.
+ */
+export const statusCommand: CliCommand = {
+  name: 'status',
+  summary: 'per entity: load progress, rows/s, ETA, consumer lag, last write age, DLQ, last reconciliation',
+  usage: `usage: pg2ddb status --mapping FILE [--watch [--interval S] [--count N]] [--json]
+
+Shows the connector state and, per entity: initial-load progress (items in DynamoDB / rows in
+PostgreSQL), rows/s and ETA (from the previous refresh), the transformer group's lag on the
+entity's change topic, then the writer group's lag, the age of the last write applied, the
+dead-letter count and the latest reconciliation per entity (pg2ddb.reconciliation_runs).
+
+  --watch          refresh until Ctrl-C: redrawn in place on a terminal, plain blocks when piped
+  --interval S     seconds between refreshes (default 30, like the seed's monitor)
+  --count N        stop after N refreshes (scripts, tests)
+  --json           one JSON document per refresh
+
+exit: 0 shown, 2 usage, 3 a dependency unreachable`,
+  options: { ...mappingOption, ...jsonOption, watch: { type: 'boolean', default: false }, interval: { type: 'string' }, count: { type: 'string' } },
+  async run({ values, env, print, json, emitJson, tty }) {
+    const context = PipelineContext.open(values.mapping as string | undefined, env);
+    const interval = numberOption(values, 'interval', 30, { min: 0.2 });
+    const watch = values.watch === true;
+    const count = numberOption(values, 'count', watch ? Infinity : 1, { min: 1, integer: true });
+    let stopped = false;
+    const stop = () => {
+      stopped = true;
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    let before: PipelineState | undefined;
+    let drawn = 0;
+    try {
+      for (let round = 0; round < count && !stopped; round++) {
+        if (round > 0) await sleepUnless(interval * 1000, () => stopped);
+        if (stopped) break;
+        const state = await readPipelineState(context);
+        if (state.errors.length > 0 && state.errors.length >= state.entities.length * 3 + 4) {
+          throw Object.assign(new Error(`nothing answered: ${state.errors.join('; ')}`), { code: 'DEPENDENCY_UNREACHABLE' });
+        }
+        if (json) {
+          const rates = loadRates(state, before);
+          emitJson({ ...state, entities: state.entities.map((entity) => ({ ...entity, ...rates.get(entity.entity) })) });
+        } else {
+          const lines = renderStatus(state, before, { tty, ...(watch ? { interval } : {}) });
+          // In place on a terminal: back to the first line of the previous screen, clear below, redraw.
+          if (tty && watch && drawn > 0) process.stdout.write(`\x1b[${drawn}F\x1b[J`);
+          for (const line of lines) print(line);
+          drawn = lines.length;
+        }
+        before = state;
+      }
+      return ExitCode.Ok;
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      await context.close();
     }
-    return 0;
-  } finally {
-    await pg.end();
-    dynamo.destroy();
-  }
+  },
+};
+
+async function sleepUnless(ms: number, stopped: () => boolean): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until && !stopped()) await new Promise((resolve) => setTimeout(resolve, Math.min(200, until - Date.now())));
 }

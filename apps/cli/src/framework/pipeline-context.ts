@@ -1,0 +1,75 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoClient } from '@pg2ddb/dynamo';
+import { connectorName, createKafka, defaultSignalTable, defaultSlotName, type ConnectorSettings } from '@pg2ddb/kafka';
+import type { CompiledMapping } from '@pg2ddb/mapping';
+import { createPgPool } from '@pg2ddb/postgres';
+import type { Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import { settings } from '../cli-settings';
+import { loadMappingFile } from '../load-mapping-file';
+import { UsageError } from './exit-codes';
+
+/**
+ * What a pipeline command works with: the compiled mapping, the deployment's names (prefix,
+ * connector, slot, publication, signal table) and lazily opened clients, closed by `close()`.
+ */
+export class PipelineContext {
+  private pgPool?: Pool;
+  private dynamoClient?: DynamoDBClient;
+  private kafkaClient?: Kafka;
+  readonly connector: ConnectorSettings;
+  readonly prefix: string;
+  readonly connectorName: string;
+  readonly slot: string;
+  readonly publication: string;
+  readonly signalTable: string;
+  readonly connectUrl: string;
+
+  constructor(
+    readonly mappingPath: string,
+    readonly mapping: CompiledMapping,
+    readonly env: Record<string, string | undefined>,
+  ) {
+    this.connector = settings.connector(env, mapping);
+    this.prefix = this.connector.topicPrefix;
+    this.connectorName = connectorName(this.prefix);
+    this.slot = this.connector.slotName ?? defaultSlotName(this.prefix);
+    this.publication = this.connector.publicationName ?? this.slot;
+    this.signalTable = this.connector.signalTable ?? defaultSignalTable(this.prefix, this.connector.tables);
+    this.connectUrl = settings.connectUrl(env);
+  }
+
+  /** Loads the mapping named by --mapping (a usage error when the flag is missing). */
+  static open(mappingPath: string | undefined, env: Record<string, string | undefined>): PipelineContext {
+    if (!mappingPath) throw new UsageError('--mapping FILE is required');
+    return new PipelineContext(mappingPath, loadMappingFile(mappingPath), env);
+  }
+
+  /** Text for timestamps, UTC, ISO intervals: what `mapRow` needs to read values exactly. */
+  get pg(): Pool {
+    this.pgPool ??= createPgPool(settings.postgres(this.env), { options: '-c TimeZone=UTC -c IntervalStyle=iso_8601', connectionTimeoutMillis: 5000 });
+    return this.pgPool;
+  }
+
+  get dynamo(): DynamoDBClient {
+    this.dynamoClient ??= createDynamoClient(settings.dynamo(this.env));
+    return this.dynamoClient;
+  }
+
+  /** Fails within seconds when the brokers do not answer, so a CLI call never hangs. */
+  get kafka(): Kafka {
+    this.kafkaClient ??= createKafka({
+      brokers: settings.kafka(this.env).PG2DDB_KAFKA_BROKERS,
+      clientId: 'pg2ddb-cli',
+      connectionTimeout: 3000,
+      requestTimeout: 10000,
+      retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 },
+    });
+    return this.kafkaClient;
+  }
+
+  async close(): Promise<void> {
+    await this.pgPool?.end().catch(() => undefined);
+    this.dynamoClient?.destroy();
+  }
+}

@@ -1,0 +1,65 @@
+import type { PipelineState } from './pipeline-state';
+import { textTable } from '../framework/text-table';
+import { formatDuration } from '../sync-progress';
+
+/** Per-entity load rate and ETA between two states (undefined rate on the first one). */
+export function loadRates(now: PipelineState, before: PipelineState | undefined): Map<string, { rate?: number; etaMs?: number }> {
+  const rates = new Map<string, { rate?: number; etaMs?: number }>();
+  for (const entity of now.entities) {
+    const previous = before?.entities.find((candidate) => candidate.entity === entity.entity);
+    const elapsed = before ? now.at - before.at : 0;
+    const rate = previous && elapsed > 0 && previous.items >= 0 && entity.items >= 0 ? Math.max(0, ((entity.items - previous.items) * 1000) / elapsed) : undefined;
+    const remaining = entity.rows - entity.items;
+    rates.set(entity.entity, { ...(rate !== undefined ? { rate } : {}), ...(rate && rate > 0 && remaining > 0 ? { etaMs: (remaining / rate) * 1000 } : {}) });
+  }
+  return rates;
+}
+
+/**
+ * The status screen as lines: connector, per-entity table (progress bar on a terminal), lag,
+ * last applied age, DLQ, last reconciliation. Pure, so the watch loop only redraws it.
+ */
+export function renderStatus(state: PipelineState, before: PipelineState | undefined, options: { tty: boolean; interval?: number }): string[] {
+  const rates = loadRates(state, before);
+  const lines: string[] = [];
+  const stamp = new Date(state.at).toISOString().replace('T', ' ').slice(0, 19);
+  lines.push(`[${stamp}] connector ${state.connector.name}: ${state.connector.state}${state.connector.tasks.length ? ` (tasks ${state.connector.tasks.join(', ')})` : ''}${options.interval ? `  — refresh every ${options.interval}s` : ''}`);
+  const rows = [['entity', 'load', 'items / rows', 'rows/s', 'ETA', 'transformer lag', 'last reconciliation']];
+  for (const entity of state.entities) {
+    const pct = entity.rows <= 0 ? (entity.items <= 0 ? 100 : 100) : Math.min(100, (entity.items / entity.rows) * 100);
+    const bar = options.tty ? `${progressBar(pct, 20)} ` : '';
+    const rate = rates.get(entity.entity);
+    const run = entity.lastReconciliation;
+    const reconciliation = run
+      ? `${run.mode} ${run.status}${run.consistencyRate !== null ? ` ${(run.consistencyRate * 100).toFixed(2)}%` : ''} (missing ${run.missing}, unexpected ${run.unexpected}, mismatch ${run.mismatch}) ${ago(state.at - new Date(run.finishedAt ?? run.startedAt).getTime())} ago`
+      : 'never reconciled';
+    rows.push([
+      entity.entity,
+      `${bar}${pct.toFixed(1)}%`,
+      `${fmt(entity.items)} / ${fmt(entity.rows)}`,
+      rate?.rate !== undefined ? fmt(Math.round(rate.rate)) : '-',
+      rate?.etaMs !== undefined ? formatDuration(rate.etaMs) : entity.items >= entity.rows && entity.rows >= 0 ? 'done' : '-',
+      fmt(entity.transformerLag),
+      reconciliation,
+    ]);
+  }
+  lines.push(...textTable(rows).map((line) => `  ${line}`));
+  // How old the newest write the writer has applied was when this screen was read (its Kafka timestamp).
+  const age = state.lastAppliedAt !== undefined ? ago(state.at - state.lastAppliedAt) : 'none yet';
+  lines.push(`  writer lag ${fmt(state.writerLag)}  ·  last applied event age ${age}  ·  dead letters ${fmt(state.deadLetters)}`);
+  for (const error of state.errors) lines.push(`  ! ${error}`);
+  return lines;
+}
+
+function progressBar(pct: number, width: number): string {
+  const filled = Math.round((pct / 100) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+}
+
+function ago(ms: number): string {
+  return formatDuration(Math.max(0, ms));
+}
+
+function fmt(n: number): string {
+  return n < 0 ? '?' : n.toLocaleString('en-US');
+}
