@@ -37,7 +37,7 @@ export function judgeCutover(
   const lag = state.entities.reduce((sum, entity) => sum + Math.max(0, entity.transformerLag), 0) + Math.max(0, state.writerLag);
   const lagKnown = state.writerLag >= 0 && state.entities.every((entity) => entity.transformerLag >= 0);
   criteria.push({ criterion: 'lag under threshold', ok: lagKnown && lag <= limits.maxLag, detail: lagKnown ? `${lag} message(s) behind (max ${limits.maxLag})` : 'lag unknown' });
-  criteria.push({ criterion: 'DLQ empty', ok: state.deadLetters === 0, detail: state.deadLetters < 0 ? 'unknown' : `${state.deadLetters} dead letter(s)` });
+  criteria.push({ criterion: 'DLQ empty', ok: state.deadLetters === 0, detail: state.deadLetters < 0 ? 'unknown' : `${state.deadLetters} dead letter(s) awaiting replay${state.deadLetters > 0 ? " ('pg2ddb dlq list')" : ''}` });
   for (const entity of state.entities) {
     const run = fullRuns.find((candidate) => candidate.entity === entity.entity);
     if (!run) {

@@ -41,7 +41,7 @@ describe('judgeCutover', () => {
       'connector running: pg2ddb-p: PAUSED (PAUSED)',
       'initial load complete: 9 items / 10 rows',
       'lag under threshold: 12 message(s) behind (max 5)',
-      'DLQ empty: 2 dead letter(s)',
+      "DLQ empty: 2 dead letter(s) awaiting replay ('pg2ddb dlq list')",
       'full reconciliation clean: run 01234567 succeeded, 10 checked, missing 1, unexpected 0, mismatch 0, 1 min ago',
     ]);
   });

@@ -1,7 +1,7 @@
 import { changeTopic, topicNames } from '@pg2ddb/contracts';
 import { countItems } from '@pg2ddb/dynamo';
 import { errorMessage } from '@pg2ddb/errors';
-import { ConnectClient, consumerLag, peekMessage, topicSize } from '@pg2ddb/kafka';
+import { ConnectClient, consumerLag, peekMessage, pendingDeadLetters } from '@pg2ddb/kafka';
 import { countRows, latestReconciliationRuns, type ReconciliationRun } from '@pg2ddb/postgres';
 import type { PipelineContext } from '../framework/pipeline-context';
 
@@ -25,6 +25,7 @@ export interface PipelineState {
   writerLag: number;
   /** When the writer's last applied command was produced (ms), if any. */
   lastAppliedAt?: number;
+  /** Dead letters not yet re-submitted by `pg2ddb dlq replay` (the DLQ topic itself is append-only). */
   deadLetters: number;
   errors: string[];
 }
@@ -53,7 +54,7 @@ export async function readPipelineState(context: PipelineContext): Promise<Pipel
       return { name: context.connectorName, state: status?.connector.state ?? 'ABSENT', tasks: status?.tasks.map((t) => t.state) ?? [] };
     }, { name: context.connectorName, state: 'UNKNOWN', tasks: [] as string[] }),
     guard('writer lag', () => consumerLag(context.kafka, `${prefix}.writer`, [topics.writes]), -1),
-    guard('dead letters', () => topicSize(context.kafka, topics.dlq), -1),
+    guard('dead letters', () => pendingDeadLetters(context.kafka, prefix), -1),
     guard('reconciliation runs', () => latestReconciliationRuns(context.pg, prefix), [] as ReconciliationRun[]),
     guard('last applied', () => lastAppliedTimestamp(context, topics.writes), undefined as number | undefined),
     Promise.all(
