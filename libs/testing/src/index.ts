@@ -5,3 +5,5 @@ export { randomId } from './random-names';
 export { pgConnection, TestPipeline, type PipelineNames, type PipelineOptions } from './test-pipeline';
 export { DynamoFaultProxy, type DynamoFaults, type FaultCounts } from './dynamo-fault-proxy';
 export { PrivateDynamoLocal } from './private-dynamo-local';
+export { PrivateConnectWorker } from './private-connect-worker';
+export { cachedComponentDir } from './jar-cache';

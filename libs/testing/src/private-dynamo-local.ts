@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, repoRoot } from '@pg2ddb/service';
+import { freePort } from '@pg2ddb/service';
+import { cachedComponentDir } from './jar-cache';
 
 /**
  * A DynamoDB Local of one test's own, which the test may stop and start again (to simulate an
@@ -49,7 +49,7 @@ export class PrivateDynamoLocal {
 
   /** Starts the process again on the same port and data directory; resolves once it answers. */
   async resume(timeoutMs = 60_000): Promise<void> {
-    const jarDir = dynamoComponentDir();
+    const jarDir = cachedComponentDir('dynamodb');
     const fd = openSync(this.logFile, 'a');
     try {
       this.child = spawn(
@@ -76,12 +76,4 @@ export class PrivateDynamoLocal {
     }
     throw new Error(`private DynamoDB Local did not answer within ${timeoutMs} ms; see ${this.logFile}`);
   }
-}
-
-function dynamoComponentDir(): string {
-  const cache = process.env.PG2DDB_CACHE_DIR ?? join(homedir(), '.cache', 'pg2ddb');
-  const pom = readFileSync(join(repoRoot(), 'infra/local/maven/dynamodb/pom.xml'));
-  const dir = join(cache, `dynamodb-${createHash('sha256').update(pom).digest('hex').slice(0, 12)}`);
-  if (!existsSync(join(dir, '.complete'))) throw new Error(`DynamoDB Local jars not found in ${dir}; run 'infra/local/stack.sh fetch'`);
-  return dir;
 }

@@ -33,6 +33,8 @@ export interface PipelineOptions {
   enableTtl?: boolean;
   /** DynamoDB for the test's table and every service (default: the stack's), e.g. a PrivateDynamoLocal. */
   dynamoEndpoint?: string;
+  /** Kafka Connect REST URL for the test's connector (default: the stack's), e.g. a PrivateConnectWorker. */
+  connectUrl?: string;
   /** Extra environment of one service, e.g. the writer's DynamoDB endpoint through a DynamoFaultProxy. */
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Runs after `schemaSql`, before the connector is registered (e.g. to open a transaction). */
@@ -56,6 +58,8 @@ export class TestPipeline {
     readonly workDir: string,
     private readonly services: ServiceProcess[],
     private readonly serviceEnv: (name: ServiceName) => Record<string, string>,
+    /** The Kafka Connect REST URL the test's connector is registered with. */
+    readonly connectUrl: string,
   ) {}
 
   static async start(options: PipelineOptions): Promise<TestPipeline> {
@@ -83,7 +87,7 @@ export class TestPipeline {
 
     await options.beforeConnector?.({ names, env });
     const connectorRunning = applyPostgresConnector({
-      connectUrl: must(env, 'PG2DDB_CONNECT_URL'),
+      connectUrl: options.connectUrl ?? must(env, 'PG2DDB_CONNECT_URL'),
       templatePath: join(repoRoot(), 'infra/debezium/postgres-connector.json'),
       settings: {
         topicPrefix: names.prefix,
@@ -104,7 +108,7 @@ export class TestPipeline {
     const services = await Promise.all(
       (options.services ?? ['transformer', 'writer']).map((name) => startServiceProcess(name, envOf(name), join(workDir, `${name}.log`))),
     );
-    const pipeline = new TestPipeline(names, env, pg, dynamo, mapping, mappingFile, workDir, services, envOf);
+    const pipeline = new TestPipeline(names, env, pg, dynamo, mapping, mappingFile, workDir, services, envOf, options.connectUrl ?? must(env, 'PG2DDB_CONNECT_URL'));
     try {
       await Promise.all(services.map((service) => service.ready()));
     } catch (error) {
@@ -195,7 +199,7 @@ export class TestPipeline {
   /** Stops the services, removes the connector, its slot and publication, the schema and the table. */
   async stop(): Promise<void> {
     await Promise.all(this.services.map((service) => service.stop()));
-    const connect = new ConnectClient(must(this.env, 'PG2DDB_CONNECT_URL'));
+    const connect = new ConnectClient(this.connectUrl);
     await connect.delete(connectorName(this.names.prefix)).catch(() => false);
     const slot = defaultSlotName(this.names.prefix);
     await dropReplicationSlot(this.pg, slot).catch(() => false);

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@pg2ddb/service';
+import { cachedComponentDir } from './jar-cache';
+import { randomId } from './random-names';
+
+/**
+ * A Kafka Connect worker (with Debezium) of one test's own, on the shared Kafka but in its own
+ * Connect group with its own config/offset/status topics, so the test can kill it with SIGKILL
+ * (a crash of Connect) and start it again without touching the shared worker other tests use.
+ * A restart keeps the group and topics: connectors and their offsets survive, as in production.
+ */
+export class PrivateConnectWorker {
+  private child?: ChildProcess;
+  private exited?: Promise<void>;
+
+  private constructor(
+    readonly port: number,
+    private readonly dir: string,
+  ) {}
+
+  /** Starts a worker against `kafkaBrokers` (host:port list); resolves when its REST API answers. */
+  static async start(kafkaBrokers: string): Promise<PrivateConnectWorker> {
+    const dir = mkdtempSync(join(tmpdir(), 'pg2ddb-private-connect-'));
+    const port = await freePort();
+    const id = randomId('connect');
+    writeFileSync(
+      join(dir, 'worker.properties'),
+      [
+        `bootstrap.servers=${kafkaBrokers}`,
+        `group.id=${id}`,
+        'key.converter=org.apache.kafka.connect.json.JsonConverter',
+        'value.converter=org.apache.kafka.connect.json.JsonConverter',
+        'key.converter.schemas.enable=true',
+        'value.converter.schemas.enable=true',
+        `config.storage.topic=${id}-configs`,
+        `offset.storage.topic=${id}-offsets`,
+        `status.storage.topic=${id}-status`,
+        'config.storage.replication.factor=1',
+        'offset.storage.replication.factor=1',
+        'status.storage.replication.factor=1',
+        'offset.flush.interval.ms=1000',
+        `listeners=http://127.0.0.1:${port}`,
+        'rest.advertised.host.name=127.0.0.1',
+        `rest.advertised.port=${port}`,
+        'scheduled.rebalance.max.delay.ms=0',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'log4j.properties'),
+      [
+        'log4j.rootLogger=INFO, file',
+        'log4j.appender.file=org.apache.log4j.FileAppender',
+        `log4j.appender.file.File=${join(dir, 'connect.log')}`,
+        'log4j.appender.file.layout=org.apache.log4j.PatternLayout',
+        'log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n',
+        'log4j.logger.org.reflections=ERROR',
+      ].join('\n'),
+    );
+    const worker = new PrivateConnectWorker(port, dir);
+    await worker.resume();
+    return worker;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** SIGKILL: a crash, no graceful task shutdown, no final offset flush. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** Starts the worker (again) with the same group and topics; resolves when /connectors answers. */
+  async resume(timeoutMs = 120_000): Promise<void> {
+    const jars = join(cachedComponentDir('connect'), 'lib');
+    const fd = openSync(join(this.dir, 'connect.out.log'), 'a');
+    try {
+      this.child = spawn(
+        'java',
+        ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC', `-Dlog4j.configuration=file:${join(this.dir, 'log4j.properties')}`, '-cp', `${jars}/*`,
+          'org.apache.kafka.connect.cli.ConnectDistributed', join(this.dir, 'worker.properties')],
+        { stdio: ['ignore', fd, fd] },
+      );
+    } finally {
+      closeSync(fd);
+    }
+    const child = this.child;
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`private Connect worker exited with ${child.exitCode}; see ${join(this.dir, 'connect.log')}`);
+      try {
+        const response = await fetch(`${this.url}/connectors`, { signal: AbortSignal.timeout(2000) });
+        if (response.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    throw new Error(`private Connect worker did not answer within ${timeoutMs} ms; see ${join(this.dir, 'connect.log')}`);
+  }
+
+  /** Kills the worker and removes its files (its Kafka topics stay; they are small). */
+  async destroy(): Promise<void> {
+    await this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
