@@ -655,7 +655,7 @@ start_dynamodb() {
   else
     storage=(-inMemory)
   fi
-  launch_java dynamodb "$LOG_DIR/dynamodb.log" -Xms64m -Xmx384m \
+  launch_java dynamodb "$LOG_DIR/dynamodb.log" -Xms64m -Xmx1g \
     "-Djava.library.path=$dir/native" -cp "$dir/lib/*" "$DYNAMO_MAIN" \
     "${storage[@]}" -sharedDb -disableTelemetry -port "$DYNAMO_PORT"
   wait_ready dynamodb "$DYNAMO_TIMEOUT" dynamo_probe dynamo_alive "$LOG_DIR/dynamodb.log"

@@ -28,7 +28,8 @@ describe('pg2ddb demo', () => {
   it('reports the initial load complete with counts that match Postgres, then stops its services', () => {
     const run = cli(['demo', '--rows', '500', '--exit-when-in-sync', '--keep-stack', '--live-every', '0'], env);
     const output = `${run.stdout}${run.stderr}`;
-    expect(run.status).toBe(0);
+    // On failure, show what the demo printed: the exit code alone says nothing.
+    if (run.status !== 0) throw new Error(`demo exited with ${run.status}:\n${output}`);
     const done = /initial load complete in \S+ — Payment: ([\d,]+) rows in PostgreSQL = ([\d,]+) items in DynamoDB/.exec(output);
     expect(done).not.toBeNull();
     const [rows, items] = [Number(done?.[1]?.replace(/,/g, '')), Number(done?.[2]?.replace(/,/g, ''))];

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type KafkaConfig, type LogEntry } from 'kafkajs';
 
 /** A small structural logger so this lib does not depend on Nest. */
 export interface KafkaLogSink {
@@ -30,17 +30,52 @@ export function createKafka(options: { brokers: string[]; clientId: string; logg
   });
 }
 
-/** Creates the topics that do not exist yet (idempotent); Debezium's change topics included. */
-export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions = 1): Promise<void> {
+/**
+ * Creates the topics that do not exist yet (idempotent; Debezium's change topics included) and
+ * waits until every partition of every topic has a leader. Services start side by side and race
+ * to create `<prefix>.writes`: the loser sees the topic listed before its partitions are served,
+ * and subscribing then fails with "This server does not host this topic-partition".
+ */
+export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions = 1, timeoutMs = 30_000): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((topic) => !existing.has(topic));
     if (missing.length > 0) {
-      await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions })) });
+      try {
+        await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions })) });
+      } catch (error) {
+        // Another process created some of them between our list and our create.
+        if (!isTopicAlreadyExists(error)) throw error;
+      }
     }
+    await waitForLeaders(admin, topics, timeoutMs);
   } finally {
     await admin.disconnect();
   }
+}
+
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  if (topics.length === 0) return;
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no metadata yet';
+  while (Date.now() < deadline) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      const leaderless = metadata.flatMap((topic) => topic.partitions.filter((p) => p.leader < 0 || p.partitionErrorCode !== 0).map((p) => `${topic.name}[${p.partitionId}]`));
+      if (metadata.length === topics.length && leaderless.length === 0) return;
+      last = leaderless.length > 0 ? `no leader yet for ${leaderless.join(', ')}` : 'topics not all visible yet';
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`Kafka topics ${topics.join(', ')} not ready within ${timeoutMs} ms: ${last}`);
+}
+
+function isTopicAlreadyExists(error: unknown): boolean {
+  const { type, errors } = (error ?? {}) as { type?: string; errors?: unknown[] };
+  if (type === 'TOPIC_ALREADY_EXISTS') return true;
+  return Array.isArray(errors) && errors.length > 0 && errors.every((inner) => (inner as { type?: string }).type === 'TOPIC_ALREADY_EXISTS');
 }
