@@ -29,7 +29,10 @@ async function main(): Promise<void> {
         partitionsConsumedConcurrently: config.PG2DDB_TRANSFORMER_PARTITIONS_CONCURRENTLY,
         // Debezium creates a table's topic on its first event; create them up front so the
         // subscription covers tables that are still empty.
-        beforeSubscribe: () => ensureTopics(kafka, [...sources, topics.writes, topics.dlq]),
+        beforeSubscribe: async () => {
+          await ensureTopics(kafka, [...sources, topics.dlq]);
+          await ensureTopics(kafka, [topics.writes], config.PG2DDB_WRITES_PARTITIONS);
+        },
       });
       app.get(Readiness).add({ name: 'kafka-consumer', check: () => server.isReady() });
       return server;

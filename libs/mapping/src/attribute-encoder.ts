@@ -25,7 +25,7 @@ export function encodeAttribute(value: PgValue, options: EncodeOptions, where: V
     case 'null':
       return options.nulls === 'null' ? { NULL: true } : undefined;
     case 'json':
-      return options.json === 'string' ? { S: value.text } : jsonToAttribute(parseJson(value.text, where), where, '$');
+      return options.json === 'string' ? { S: value.text } : (jsonToAttributeFast(value.text) ?? jsonToAttribute(parseJson(value.text, where), where, '$'));
     case 'array':
       return options.arrays === 'set' ? encodeSet(value.items, where) : { L: encodeList(value.items, options, where) };
     case 'unavailable':
@@ -71,12 +71,76 @@ function encodeSet(items: readonly PgValue[], where: ValueLocation): AttributeVa
   return setKind === 'NS' ? { NS: values } : setKind === 'BS' ? { BS: values } : { SS: values };
 }
 
+/** A json/jsonb value as a native attribute through the exact parser only (the reference the fast path is tested against). */
+export function jsonTextToAttributeExact(text: string, where: ValueLocation): AttributeValue {
+  return jsonToAttribute(parseJson(text, where), where, '$');
+}
+
 function parseJson(text: string, where: ValueLocation): JsonNode {
   try {
     return parseJsonNodes(text);
   } catch (error) {
     const reason = error instanceof JsonSyntaxError ? error.message : String(error);
     return valueError(MappingErrorCode.ValueInvalid, where, `value is not valid JSON (${reason})`, text);
+  }
+}
+
+// A number literal with 16+ significant digits, or an exponent of 3+ digits (near or beyond the
+// double range): `JSON.parse` could round it. Conservative: also matches such runs inside strings.
+const LOSSY_NUMBER = /\d[\d.]{15,}|[eE][+-]?\d{3}/;
+
+/**
+ * The document through `JSON.parse` when that is exact, else undefined (the exact parser then
+ * decides, errors included). A literal with at most 15 significant digits and a small exponent
+ * becomes the nearest double, whose shortest text (`String`) is the same decimal value (15 digits
+ * always survive the round trip), so its canonical text is the literal's. Any number the
+ * canonical form refuses is left to the exact path, which words the error with the literal.
+ */
+function jsonToAttributeFast(text: string): AttributeValue | undefined {
+  if (LOSSY_NUMBER.test(text)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return plainToAttribute(parsed);
+}
+
+function plainToAttribute(value: unknown): AttributeValue | undefined {
+  if (value === null) return { NULL: true };
+  switch (typeof value) {
+    case 'string':
+      return { S: value };
+    case 'boolean':
+      return { BOOL: value };
+    case 'number': {
+      const result = normalizeDecimal(String(value));
+      return result.ok ? { N: result.canonical } : undefined;
+    }
+    case 'object': {
+      if (Array.isArray(value)) {
+        const list: AttributeValue[] = [];
+        for (const item of value) {
+          const encoded = plainToAttribute(item);
+          if (encoded === undefined) return undefined;
+          list.push(encoded);
+        }
+        return { L: list };
+      }
+      const map: Record<string, AttributeValue> = {};
+      const record = value as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        const encoded = plainToAttribute(record[key]);
+        if (encoded === undefined) return undefined;
+        // defineProperty for "__proto__" only, so it stays data, as in the exact path.
+        if (key === '__proto__') Object.defineProperty(map, key, { value: encoded, enumerable: true, writable: true, configurable: true });
+        else map[key] = encoded;
+      }
+      return { M: map };
+    }
+    default:
+      return undefined;
   }
 }
 

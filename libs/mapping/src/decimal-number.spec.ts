@@ -1,5 +1,5 @@
 import { canonicalNumber } from './canonical-number';
-import { integerOrThrow, normalizeDecimal } from './decimal-number';
+import { integerOrThrow, normalizeDecimal, normalizeDecimalExact } from './decimal-number';
 
 describe('normalizeDecimal', () => {
   it.each([
@@ -44,5 +44,22 @@ describe('integerOrThrow', () => {
   it('refuses non-integers', () => {
     expect(() => integerOrThrow(1.5, where)).toThrow('entity "E", column "c": 1.5 is not an integer');
     expect(() => integerOrThrow('12a', where)).toThrow('entity "E", column "c": "12a" is not an integer');
+  });
+});
+
+describe('normalizeDecimal on text that is already canonical', () => {
+  it('answers exactly as the full normalisation, canonical or not', () => {
+    const fixed = ['0', '7', '-7', '10', '1000', '12.5', '-12.5', '0.5', '-0.5', '0.05', '-0.001', '-0', '00', '01', '1.0', '1.50', '+1', '-0.0', '0.', '.5', '1e3', '-', '1.', '', '0.000000000000000000000000000000000001', '99999999999999999999999999999999999999', '999999999999999999999999999999999999999'];
+    const generated: string[] = [];
+    const chars = '0123456789.-+e';
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    for (let index = 0; index < 20_000; index++) {
+      let text = '';
+      const length = 1 + (next() % 42);
+      for (let at = 0; at < length; at++) text += chars[next() % (at === 0 || next() % 4 ? 10 : chars.length)];
+      generated.push(text, `-${text}`, `${text}.${text}`);
+    }
+    for (const text of [...fixed, ...generated]) expect(normalizeDecimal(text)).toEqual(normalizeDecimalExact(text));
   });
 });

@@ -8,6 +8,8 @@ const MIN_EXPONENT = -130;
 
 const DECIMAL_PATTERN = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 const INTEGER_PATTERN = /^[+-]?\d+$/;
+/** Already the canonical form: no sign but `-`, no leading zeros, no trailing fractional zeros, no `-0`. */
+const CANONICAL_PATTERN = /^(?:0|-?[1-9]\d*)(?:\.\d*[1-9])?$|^-0\.\d*[1-9]$/;
 const NOT_A_NUMBER = new Set(['NaN', 'NAN', 'Infinity', '-Infinity', '+Infinity', 'POSITIVE_INFINITY', 'NEGATIVE_INFINITY', 'infinity', '-infinity']);
 
 export type DecimalResult =
@@ -20,6 +22,14 @@ export type DecimalResult =
  * reconciler can compare strings. Never rounds: too many digits or too large/small is an error.
  */
 export function normalizeDecimal(text: string): DecimalResult {
+  // Most values already are canonical (integers, amounts like 12.5): at most 38 characters means
+  // fewer than 38 significant digits and a magnitude well inside DynamoDB's range.
+  if (text.length <= MAX_SIGNIFICANT_DIGITS && CANONICAL_PATTERN.test(text)) return { ok: true, canonical: text };
+  return normalizeDecimalExact(text);
+}
+
+/** `normalizeDecimal` without its shortcut for canonical text (the reference it is tested against). */
+export function normalizeDecimalExact(text: string): DecimalResult {
   if (NOT_A_NUMBER.has(text)) {
     return { ok: false, code: MappingErrorCode.NotANumber, problem: `${JSON.stringify(text)} is not a number DynamoDB can store` };
   }

@@ -33,3 +33,4 @@ export { encodeAttribute, type EncodeOptions } from './attribute-encoder';
 export { parseColumnType, type ColumnFamily, type ColumnType } from './column-type';
 export { canonicalNumber } from './canonical-number';
 export { parseJsonLossless } from './lossless-json';
+export { EnvelopeDecoder } from './envelope-decoder';

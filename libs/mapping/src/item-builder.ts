@@ -42,9 +42,18 @@ export function computeKey(entity: CompiledEntity, row: PgRow): KeyResult {
       );
     }
     key[part.attribute.name] = value.value;
-    identity += `${part.attribute.name}=${JSON.stringify(value.value)};`;
+    // Self-delimiting (type, length, text), so equal identities mean equal keys; cheaper than JSON.
+    const text = keyText(value.value);
+    identity += `${part.attribute.type}${text.length}:${text}`;
   }
   return { ok: true, key, identity };
+}
+
+function keyText(value: AttributeValue): string {
+  if ('S' in value) return value.S;
+  if ('N' in value) return value.N;
+  if ('B' in value) return value.B;
+  return JSON.stringify(value);
 }
 
 /** `computeKey` for a row that must have its key: NULL or unavailable key columns throw. */

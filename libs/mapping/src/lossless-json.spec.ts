@@ -61,3 +61,17 @@ describe('parseJsonLossless fast path edge cases', () => {
     expect(() => parseJsonLossless('{"a":12345678901234567890,')).toThrow(JsonSyntaxError);
   });
 });
+
+describe('parseJsonLossless digit runs that only look like numbers', () => {
+  it.each([
+    ['a run inside a string after a colon', '{"s":"card:4111111111111111111","n":12345678901234567890}', { s: 'card:4111111111111111111', n: 12345678901234567890n }],
+    ['a run inside a string after a space or comma', '{"s":"no 4111111111111111111, 9999999999999999999","n":1}', { s: 'no 4111111111111111111, 9999999999999999999', n: 1 }],
+    ['a run inside a string after a bracket', '{"s":"[12345678901234567890]"}', { s: '[12345678901234567890]' }],
+    ['a key made of digits', '{"12345678901234567890":12345678901234567890}', { '12345678901234567890': 12345678901234567890n }],
+    ['consecutive big integers in an array', '[12345678901234567890,-12345678901234567891, 9007199254740993]', [12345678901234567890n, -12345678901234567891n, 9007199254740993n]],
+    ['a big integer alone', '12345678901234567890', 12345678901234567890n],
+    ['long fractions and exponents (doubles either way)', '[1.12345678901234567890,12345678901234567890.5,1e-12345678901234567,12345678901234567890e2]', [1.1234567890123457, 12345678901234567000, 0, 1.2345678901234568e21]],
+  ])('%s', (_name, text, expected) => {
+    expect(parseJsonLossless(text)).toEqual(expected);
+  });
+});

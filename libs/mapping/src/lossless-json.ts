@@ -170,45 +170,51 @@ export function parseJsonLossless(text: string): unknown {
 const NOT_PARSED = Symbol('not parsed');
 
 /**
- * The fast path (~5x faster on Debezium's schema-laden events): one scan finds the integer literals
- * of 16+ digits outside strings (the only ones that can exceed 2^53: ts_ns, int64 columns), quotes
- * them with a NUL mark, and `JSON.parse` turns the marked strings back into exact numbers. Text that
- * already holds a NUL escape (no Postgres text or jsonb can) or is malformed is left to the parser.
+ * The fast path (~5x faster on Debezium's schema-laden events): the integer literals of 16+ digits
+ * (the only ones that can exceed 2^53: ts_ns, int64 columns) are quoted with a NUL mark, and
+ * `JSON.parse` turns the marked strings back into exact numbers. A native regex finds the digit
+ * runs; one that cannot be a number token (not after `:`, `,`, `[` or whitespace, or running into
+ * a fraction or exponent) is left alone. A run inside a string that passes that test gets marked
+ * too, but the inserted quote then ends the string early and puts a backslash outside it, which is
+ * never valid JSON: `JSON.parse` throws and the text goes to the exact parser. So is text that
+ * already holds a NUL escape (no Postgres text or jsonb can), or is malformed.
  */
 function parseWithJsonParse(text: string): unknown {
+  if (text.includes('\\u0000')) return NOT_PARSED;
   const big: Array<[number, number]> = [];
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) {
-        if (text.startsWith('u0000', i + 1)) return NOT_PARSED;
-        i++;
-      } else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if ((c >= 0x30 && c <= 0x39) || c === 0x2d) {
-      let j = i + 1;
-      while (j < text.length && isNumberChar(text.charCodeAt(j))) j++;
-      if (j - i >= 16) big.push([i, j]);
-      i = j - 1;
-    }
+  const first = LEADING_DIGITS.exec(text);
+  if (first) big.push([0, first[0].length]);
+  // The match includes the character before the run, so the regex engine skips quickly over
+  // everything that is not one of those characters.
+  LONG_DIGITS.lastIndex = 0;
+  for (let match = LONG_DIGITS.exec(text); match !== null; match = LONG_DIGITS.exec(text)) {
+    const from = match.index + 1;
+    const to = match.index + match[0].length;
+    const after = text.charCodeAt(to);
+    if (after === 0x2e || after === 0x65 || after === 0x45) continue; // 1234567890123456.5 or …e7: a double anyway
+    big.push([from, to]);
   }
-  const parts: string[] = [];
-  let at = 0;
-  for (const [from, to] of big) {
-    parts.push(text.slice(at, from), '"\\u0000', text.slice(from, to), '"');
-    at = to;
-  }
-  parts.push(text.slice(at));
-  const marked = parts.join('');
   try {
     if (big.length === 0) return JSON.parse(text);
-    const parsed: unknown = JSON.parse(marked);
-    return restoreMarked(parsed, { left: big.length });
+    const parts: string[] = [];
+    let at = 0;
+    for (const [from, to] of big) {
+      parts.push(text.slice(at, from), '"\\u0000', text.slice(from, to), '"');
+      at = to;
+    }
+    parts.push(text.slice(at));
+    const parsed: unknown = JSON.parse(parts.join(''));
+    const remaining = { left: big.length };
+    const restored = restoreMarked(parsed, remaining);
+    return remaining.left === 0 ? restored : NOT_PARSED;
   } catch {
     return NOT_PARSED;
   }
 }
+
+/** A run of 16+ digits after a character a JSON number token can follow (outside strings). */
+const LONG_DIGITS = /[:,[ \t\n\r]-?\d{16,}/g;
+const LEADING_DIGITS = /^-?\d{16,}/;
 
 /** Turns the marked strings back into numbers, in place; stops once all are found. */
 function restoreMarked(value: unknown, remaining: { left: number }): unknown {
@@ -230,10 +236,6 @@ function restoreMarked(value: unknown, remaining: { left: number }): unknown {
     record[key] = restoreMarked(record[key], remaining);
   }
   return value;
-}
-
-function isNumberChar(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
 }
 
 function exactNumber(raw: string): number | bigint {

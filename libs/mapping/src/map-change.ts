@@ -133,8 +133,16 @@ function rowFields(envelope: DebeziumEnvelope, side: 'before' | 'after', source:
       { source },
     );
   }
-  return new Map(struct.fields.map((field) => [field.field ?? '', field]));
+  let fields = fieldsByStruct.get(struct);
+  if (fields === undefined) {
+    fields = new Map(struct.fields.map((field) => [field.field ?? '', field]));
+    fieldsByStruct.set(struct, fields);
+  }
+  return fields;
 }
+
+// Events decoded by EnvelopeDecoder share their (frozen) schema objects: index each row struct once.
+const fieldsByStruct = new WeakMap<ConnectSchema, Fields>();
 
 function decodeRow(entity: CompiledEntity, raw: Row, fields: Fields, columns: Iterable<string>, required: boolean): Map<string, PgValue> {
   const row = new Map<string, PgValue>();
