@@ -1,4 +1,4 @@
-import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DeleteTableCommand, type DynamoDBClient, type AttributeValue as SdkAttributeValue, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, TableSpec, WriteCommand } from '@pg2ddb/contracts';
 import { applyBatch, ensureTable } from '@pg2ddb/dynamo';
 import { cpuBetween, cpuSnapshot, type ProcessGroup } from './process-cpu';
@@ -71,4 +71,85 @@ function retarget(command: WriteCommand, table: string, partitionKey: string, pr
   rekey(copy.key);
   if (copy.op === 'put') rekey(copy.item);
   return copy;
+}
+
+/** Plain BatchWriteItem at one concurrency: the most DynamoDB Local ingests, with no guard or version. */
+export interface BatchWritePoint {
+  concurrency: number;
+  items: number;
+  requests: number;
+  /** BatchWriteItem calls that only resubmitted unprocessed items. */
+  retryRequests: number;
+  seconds: number;
+  itemsPerSecond: number;
+  dynamoLocalCores: number;
+  clientCores: number;
+  machineBusyCores: number;
+}
+
+/**
+ * The raw ingest ceiling: `concurrency` loops each sending BatchWriteItem requests of 25 plain puts
+ * back to back (unprocessed items resubmitted) until every item is in, into a fresh scratch table
+ * with the pipeline table's keys and GSIs (one table per level, so each level writes into an
+ * empty table of the same shape). Items are in the SDK's attribute-value form.
+ */
+export async function measureBatchWriteCeiling(
+  client: DynamoDBClient,
+  spec: TableSpec,
+  items: ReadonlyArray<Record<string, SdkAttributeValue>>,
+  levels: readonly number[],
+  dynamoGroup: ProcessGroup,
+): Promise<BatchWritePoint[]> {
+  const points: BatchWritePoint[] = [];
+  const chunks: Array<Record<string, SdkAttributeValue>[]> = [];
+  for (let index = 0; index < items.length; index += 25) chunks.push(items.slice(index, index + 25));
+  for (const concurrency of levels) {
+    const table = `${spec.name}-bw${concurrency}`;
+    // TTL stays off, as on the pipeline's test table (DynamoDB Local deletes expired items).
+    const { ttlAttribute: _ttl, ...withoutTtl } = spec;
+    await ensureTable(client, { ...withoutTtl, name: table });
+    try {
+      let next = 0;
+      let requests = 0;
+      let retryRequests = 0;
+      const before = cpuSnapshot([dynamoGroup]);
+      const clientBefore = process.cpuUsage();
+      const started = process.hrtime.bigint();
+      await Promise.all(
+        Array.from({ length: Math.min(concurrency, chunks.length) }, async () => {
+          while (next < chunks.length) {
+            const chunk = chunks[next++] as Array<Record<string, SdkAttributeValue>>;
+            let pending: WriteRequest[] = chunk.map((item) => ({ PutRequest: { Item: item } }));
+            for (let attempt = 0; pending.length > 0; attempt++) {
+              if (attempt > 0) {
+                retryRequests++;
+                await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 10 * 2 ** attempt)));
+              }
+              requests++;
+              const response = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
+              pending = response.UnprocessedItems?.[table] ?? [];
+              if (attempt > 20) throw new Error(`BatchWriteItem into ${table}: ${pending.length} items still unprocessed after 20 retries`);
+            }
+          }
+        }),
+      );
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const cpu = cpuBetween(before, cpuSnapshot([dynamoGroup]));
+      const clientCpu = process.cpuUsage(clientBefore);
+      points.push({
+        concurrency,
+        items: items.length,
+        requests,
+        retryRequests,
+        seconds: Math.round(seconds * 100) / 100,
+        itemsPerSecond: Math.round(items.length / seconds),
+        dynamoLocalCores: cpu.groups[dynamoGroup.name] ?? 0,
+        clientCores: Math.round(((clientCpu.user + clientCpu.system) / 1e6 / seconds) * 100) / 100,
+        machineBusyCores: cpu.machineBusy,
+      });
+    } finally {
+      await client.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);
+    }
+  }
+  return points;
 }

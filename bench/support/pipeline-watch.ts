@@ -29,6 +29,7 @@ export interface PipelineCounters {
 export class PipelineWatch {
   private readonly services = new Map<'transformer' | 'writer', { pid: number; port: number }>();
   private readonly existing = new Set<string>();
+  private readonly lastEnds = new Map<string, number>();
 
   constructor(
     private readonly admin: Admin,
@@ -65,7 +66,8 @@ export class PipelineWatch {
       this.scrape('writer'),
     ]);
     const written: Record<string, number> = {};
-    for (const outcome of ['applied', 'stale', 'coalesced', 'dead_lettered']) {
+    // Every outcome the writer reports (applied, stale, coalesced, dead_lettered, … whatever it adds).
+    for (const outcome of ['applied', 'stale', 'coalesced', 'dead_lettered', ...outcomesOf(writer, 'pg2ddb_writer_commands_total')]) {
       written[outcome] = metricSum(writer, 'pg2ddb_writer_commands_total', `outcome="${outcome}"`);
     }
     const groups = this.groups();
@@ -93,8 +95,15 @@ export class PipelineWatch {
       for (const name of await this.admin.listTopics()) this.existing.add(name);
       if (!this.existing.has(topic)) return 0;
     }
-    const partitions = await this.admin.fetchTopicOffsets(topic);
-    return partitions.reduce((sum, partition) => sum + Number(partition.high), 0);
+    try {
+      const partitions = await this.admin.fetchTopicOffsets(topic);
+      const end = partitions.reduce((sum, partition) => sum + Number(partition.high), 0);
+      this.lastEnds.set(topic, end);
+      return end;
+    } catch {
+      // A topic just created may briefly answer "not the leader": keep the last reading.
+      return this.lastEnds.get(topic) ?? 0;
+    }
   }
 
   private findServices(): void {
@@ -124,4 +133,15 @@ function readPid(path: string): number {
 function selfCpuSeconds(): number {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1e6;
+}
+
+/** The distinct `outcome` label values of a metric. */
+function outcomesOf(samples: MetricSamples, name: string): string[] {
+  const outcomes = new Set<string>();
+  for (const key of samples.keys()) {
+    if (!key.startsWith(`${name}{`)) continue;
+    const match = /outcome="([^"]*)"/.exec(key);
+    if (match?.[1]) outcomes.add(match[1]);
+  }
+  return [...outcomes];
 }
