@@ -1,7 +1,7 @@
 import { changeTopic } from '@pg2ddb/contracts';
 import { createKafka, notificationTopic, watchNotifications } from '@pg2ddb/kafka';
 import { eventually, PrivateConnectWorker, readStackEnv, TestPipeline } from '@pg2ddb/testing';
-import { runCli } from './cli-support';
+import { runCli, watchIncrementalReads } from './cli-support';
 
 // `pg2ddb snapshot` survives a crash of Kafka Connect itself: the test's connector runs on a
 // Connect worker of its own, which is killed with SIGKILL mid-snapshot and started again. The
@@ -50,21 +50,7 @@ describe('pg2ddb snapshot across a Kafka Connect crash', () => {
     // Count the incremental-snapshot reads Debezium produces on the change topic from now on.
     const kafka = createKafka({ brokers: pipeline.env.PG2DDB_KAFKA_BROKERS!.split(','), clientId: `${pipeline.names.id}-count` });
     const topic = changeTopic(pipeline.names.prefix, pipeline.names.schema, 'events');
-    const admin = kafka.admin();
-    await admin.connect();
-    const startOffset = BigInt((await admin.fetchTopicOffsets(topic))[0]!.high);
-    await admin.disconnect();
-    const reads: number[] = [];
-    const consumer = kafka.consumer({ groupId: `${pipeline.names.id}-count` });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        if (BigInt(message.offset) < startOffset || !message.value) return;
-        const payload = JSON.parse(message.value.toString()).payload as { op: string; source: { snapshot: string }; after: { id: number } };
-        if (payload.op === 'r' && payload.source.snapshot === 'incremental') reads.push(payload.after.id);
-      },
-    });
+    const { reads, stop: stopCounting } = await watchIncrementalReads(kafka, topic, `${pipeline.names.id}-count`);
 
     const signalled = runCli(['snapshot', 'Event', '--mapping', pipeline.mappingFile, '--no-wait', '--json'], env);
     expect(signalled.status).toBe(0);
@@ -82,7 +68,7 @@ describe('pg2ddb snapshot across a Kafka Connect crash', () => {
 
     await Promise.race([watcher.done, new Promise((_, reject) => setTimeout(() => reject(new Error('no COMPLETED notification after the restart')), 150000))]);
     await eventually(() => expect(new Set(reads).size).toBe(ROWS), { timeoutMs: 30000 });
-    await consumer.disconnect();
+    await stopCounting();
     const rereads = reads.length - new Set(reads).size;
     process.stdout.write(`snapshot across a Connect SIGKILL: ${ROWS} rows, ${reads.length} reads, ${readAtKill} before the kill, ${rereads} read again after the restart (chunk ${CHUNK})\n`);
     // Resumed, not restarted: what was read again is the work since the last offset flush (1 s),

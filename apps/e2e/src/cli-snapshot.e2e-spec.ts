@@ -4,7 +4,7 @@ import { toSdkItem } from '@pg2ddb/dynamo';
 import { createKafka, notificationTopic, watchNotifications } from '@pg2ddb/kafka';
 import { eventually, TestPipeline } from '@pg2ddb/testing';
 import type { AttributeMap } from '@pg2ddb/contracts';
-import { runCli, runCliAsync } from './cli-support';
+import { runCli, runCliAsync, watchIncrementalReads } from './cli-support';
 
 // `pg2ddb snapshot` on the real stack: Debezium's incremental snapshot through the signal table.
 // Items are deleted from DynamoDB behind the pipeline, then a date slice is re-loaded; and a
@@ -85,21 +85,7 @@ describe('pg2ddb snapshot', () => {
     // Count the incremental-snapshot reads Debezium produces on the change topic from now on.
     const kafka = createKafka({ brokers: pipeline.env.PG2DDB_KAFKA_BROKERS!.split(','), clientId: `${pipeline.names.id}-count` });
     const topic = changeTopic(pipeline.names.prefix, pipeline.names.schema, 'events');
-    const admin = kafka.admin();
-    await admin.connect();
-    const startOffset = BigInt((await admin.fetchTopicOffsets(topic))[0]!.high);
-    await admin.disconnect();
-    const reads: number[] = [];
-    const consumer = kafka.consumer({ groupId: `${pipeline.names.id}-count` });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        if (BigInt(message.offset) < startOffset || !message.value) return;
-        const payload = JSON.parse(message.value.toString()).payload as { op: string; source: { snapshot: string }; after: { id: number } };
-        if (payload.op === 'r' && payload.source.snapshot === 'incremental') reads.push(payload.after.id);
-      },
-    });
+    const { reads, stop: stopCounting } = await watchIncrementalReads(kafka, topic, `${pipeline.names.id}-count`);
 
     const signalled = runCli(['snapshot', 'Event', '--mapping', pipeline.mappingFile, '--no-wait', '--json'], env);
     expect(signalled.status).toBe(0);
@@ -124,7 +110,7 @@ describe('pg2ddb snapshot', () => {
 
     await Promise.race([watcher.done, new Promise((_, reject) => setTimeout(() => reject(new Error(`no COMPLETED notification; got ${notifications.join(',')}`)), 120000))]);
     await eventually(() => expect(new Set(reads).size).toBe(ROWS), { timeoutMs: 30000 });
-    await consumer.disconnect();
+    await stopCounting();
     const duplicates = reads.length - new Set(reads).size;
     process.stdout.write(`snapshot resume: ${ROWS} rows, ${reads.length} reads (${readAtStop} before stop, ${whileStopped} once stopped), ${duplicates} re-read after resume, chunk ${chunk}\n`);
     // Resumed from its last committed chunk: at most the chunks in flight are read twice, never the table.

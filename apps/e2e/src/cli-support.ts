@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '@pg2ddb/service';
+import type { Kafka } from 'kafkajs';
 
 const root = repoRoot();
 
@@ -33,4 +34,27 @@ export function runCliAsync(args: string[], env: Record<string, string> = {}): P
 /** The command line to run the cli from a shell (tmux). */
 export function cliShellCommand(args: string[]): string {
   return [process.execPath, '-r', '@swc-node/register', join(root, 'apps/cli/src/main.ts'), ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+}
+
+/**
+ * Counts, from now on, the incremental-snapshot reads Debezium writes to a change topic: the ids of
+ * the rows read, in order, so a test can see how much of a table was read and what was read twice.
+ */
+export async function watchIncrementalReads(kafka: Kafka, topic: string, groupId: string): Promise<{ reads: number[]; stop: () => Promise<void> }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const startOffset = BigInt((await admin.fetchTopicOffsets(topic))[0]!.high);
+  await admin.disconnect();
+  const reads: number[] = [];
+  const consumer = kafka.consumer({ groupId });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      if (BigInt(message.offset) < startOffset || !message.value) return;
+      const payload = JSON.parse(message.value.toString()).payload as { op: string; source: { snapshot: string }; after: { id: number } };
+      if (payload.op === 'r' && payload.source.snapshot === 'incremental') reads.push(payload.after.id);
+    },
+  });
+  return { reads, stop: () => consumer.disconnect() };
 }
