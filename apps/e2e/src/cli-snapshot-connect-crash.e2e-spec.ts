@@ -1,7 +1,7 @@
 import { changeTopic } from '@pg2ddb/contracts';
 import { createKafka, notificationTopic, watchNotifications } from '@pg2ddb/kafka';
 import { eventually, PrivateConnectWorker, readStackEnv, TestPipeline } from '@pg2ddb/testing';
-import { runCli, watchIncrementalReads } from './cli-support';
+import { EVENTS_MAPPING, eventsSchemaSql, runCli, watchIncrementalReads } from './cli-support';
 
 // `pg2ddb snapshot` survives a crash of Kafka Connect itself: the test's connector runs on a
 // Connect worker of its own, which is killed with SIGKILL mid-snapshot and started again. The
@@ -9,16 +9,6 @@ import { runCli, watchIncrementalReads } from './cli-support';
 // read, and only the chunks after the last offset flush are read a second time — not the table.
 const ROWS = 3000;
 const CHUNK = 25;
-const mapping = `
-version: 1
-table: { name: placeholder, partitionKey: { name: PK, type: S } }
-entities:
-  - name: Event
-    source: { table: events }
-    primaryKey: [id]
-    columns: { id: integer, created_at: timestamptz, note: text }
-    key: { pk: "EVENT#{id}" }
-`;
 
 describe('pg2ddb snapshot across a Kafka Connect crash', () => {
   let worker: PrivateConnectWorker;
@@ -28,11 +18,9 @@ describe('pg2ddb snapshot across a Kafka Connect crash', () => {
   beforeAll(async () => {
     worker = await PrivateConnectWorker.start(readStackEnv().PG2DDB_KAFKA_BROKERS as string);
     pipeline = await TestPipeline.start({
-      mapping,
+      mapping: EVENTS_MAPPING,
       connectUrl: worker.url,
-      schemaSql: `CREATE TABLE events (id integer PRIMARY KEY, created_at timestamptz NOT NULL, note text);
-                  INSERT INTO events SELECT i, timestamptz '2024-01-01 12:00:00+00' + ((i % 91) || ' days')::interval, 'note ' || i
-                    FROM generate_series(1, ${ROWS}) AS i;`,
+      schemaSql: eventsSchemaSql(ROWS),
     });
     env = { PG2DDB_TOPIC_PREFIX: pipeline.names.prefix, PG2DDB_CONNECT_URL: worker.url };
     await eventually(async () => expect((await pipeline.items()).length).toBe(ROWS), { timeoutMs: 120000, intervalMs: 1000 });

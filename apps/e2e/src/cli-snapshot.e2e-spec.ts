@@ -4,22 +4,12 @@ import { toSdkItem } from '@pg2ddb/dynamo';
 import { createKafka, notificationTopic, watchNotifications } from '@pg2ddb/kafka';
 import { eventually, TestPipeline } from '@pg2ddb/testing';
 import type { AttributeMap } from '@pg2ddb/contracts';
-import { runCli, runCliAsync, watchIncrementalReads } from './cli-support';
+import { EVENTS_MAPPING, eventsSchemaSql, runCli, runCliAsync, watchIncrementalReads } from './cli-support';
 
 // `pg2ddb snapshot` on the real stack: Debezium's incremental snapshot through the signal table.
 // Items are deleted from DynamoDB behind the pipeline, then a date slice is re-loaded; and a
 // whole-table snapshot survives the connector being stopped (its task shut down) mid-way.
 const ROWS = 3000;
-const mapping = `
-version: 1
-table: { name: placeholder, partitionKey: { name: PK, type: S } }
-entities:
-  - name: Event
-    source: { table: events }
-    primaryKey: [id]
-    columns: { id: integer, created_at: timestamptz, note: text }
-    key: { pk: "EVENT#{id}" }
-`;
 
 describe('pg2ddb snapshot', () => {
   let pipeline: TestPipeline;
@@ -27,10 +17,8 @@ describe('pg2ddb snapshot', () => {
 
   beforeAll(async () => {
     pipeline = await TestPipeline.start({
-      mapping,
-      schemaSql: `CREATE TABLE events (id integer PRIMARY KEY, created_at timestamptz NOT NULL, note text);
-                  INSERT INTO events SELECT i, timestamptz '2024-01-01 12:00:00+00' + ((i % 91) || ' days')::interval, 'note ' || i
-                    FROM generate_series(1, ${ROWS}) AS i;`,
+      mapping: EVENTS_MAPPING,
+      schemaSql: eventsSchemaSql(ROWS),
     });
     env = { PG2DDB_TOPIC_PREFIX: pipeline.names.prefix };
     await eventually(async () => expect((await pipeline.items()).length).toBe(ROWS), { timeoutMs: 120000, intervalMs: 1000 });

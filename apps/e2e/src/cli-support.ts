@@ -58,3 +58,22 @@ export async function watchIncrementalReads(kafka: Kafka, topic: string, groupId
   });
   return { reads, stop: () => consumer.disconnect() };
 }
+
+/** The snapshot tests' source: one `events` table, keyed `EVENT#{id}`, dated over 91 days of 2024. */
+export const EVENTS_MAPPING = `
+version: 1
+table: { name: placeholder, partitionKey: { name: PK, type: S } }
+entities:
+  - name: Event
+    source: { table: events }
+    primaryKey: [id]
+    columns: { id: integer, created_at: timestamptz, note: text }
+    key: { pk: "EVENT#{id}" }
+`;
+
+/** Creates `events` with `rows` rows, spread over 91 days from 2024-01-01. */
+export function eventsSchemaSql(rows: number): string {
+  return `CREATE TABLE events (id integer PRIMARY KEY, created_at timestamptz NOT NULL, note text);
+          INSERT INTO events SELECT i, timestamptz '2024-01-01 12:00:00+00' + ((i % 91) || ' days')::interval, 'note ' || i
+            FROM generate_series(1, ${rows}) AS i;`;
+}

@@ -42,15 +42,23 @@ export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((topic) => !existing.has(topic));
+    let createError: unknown;
     if (missing.length > 0) {
       try {
-        await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions })) });
+        // We wait for the leaders ourselves: kafkajs's own wait fails with "This server does not
+        // host this topic-partition" when another process created the topic a moment earlier.
+        await admin.createTopics({ waitForLeaders: false, topics: missing.map((topic) => ({ topic, numPartitions })) });
       } catch (error) {
-        // Another process created some of them between our list and our create.
-        if (!isTopicAlreadyExists(error)) throw error;
+        // Another process created some of them between our list and our create: fine if they
+        // become ready below; otherwise the creation error is the one worth reporting.
+        if (!isTopicAlreadyExists(error)) createError = error;
       }
     }
-    await waitForLeaders(admin, topics, timeoutMs);
+    try {
+      await waitForLeaders(admin, topics, timeoutMs);
+    } catch (error) {
+      throw createError ?? error;
+    }
   } finally {
     await admin.disconnect();
   }

@@ -6,4 +6,4 @@ export { pgConnection, TestPipeline, type PipelineNames, type PipelineOptions } 
 export { DynamoFaultProxy, type DynamoFaults, type FaultCounts } from './dynamo-fault-proxy';
 export { PrivateDynamoLocal } from './private-dynamo-local';
 export { PrivateConnectWorker } from './private-connect-worker';
-export { cachedComponentDir } from './jar-cache';
+export { cachedComponentDir, launchJava, type JavaProcess } from './java-process';

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@pg2ddb/service';
-import { cachedComponentDir } from './jar-cache';
+import { cachedComponentDir, launchJava } from './java-process';
 import { randomId } from './random-names';
 
 /**
@@ -79,31 +79,16 @@ export class PrivateConnectWorker {
   /** Starts the worker (again) with the same group and topics; resolves when /connectors answers. */
   async resume(timeoutMs = 120_000): Promise<void> {
     const jars = join(cachedComponentDir('connect'), 'lib');
-    const fd = openSync(join(this.dir, 'connect.out.log'), 'a');
-    try {
-      this.child = spawn(
-        'java',
-        ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC', `-Dlog4j.configuration=file:${join(this.dir, 'log4j.properties')}`, '-cp', `${jars}/*`,
-          'org.apache.kafka.connect.cli.ConnectDistributed', join(this.dir, 'worker.properties')],
-        { stdio: ['ignore', fd, fd] },
-      );
-    } finally {
-      closeSync(fd);
-    }
-    const child = this.child;
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`private Connect worker exited with ${child.exitCode}; see ${join(this.dir, 'connect.log')}`);
-      try {
-        const response = await fetch(`${this.url}/connectors`, { signal: AbortSignal.timeout(2000) });
-        if (response.status === 200) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    throw new Error(`private Connect worker did not answer within ${timeoutMs} ms; see ${join(this.dir, 'connect.log')}`);
+    const started = await launchJava(
+      'private Connect worker',
+      ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC', `-Dlog4j.configuration=file:${join(this.dir, 'log4j.properties')}`, '-cp', `${jars}/*`,
+        'org.apache.kafka.connect.cli.ConnectDistributed', join(this.dir, 'worker.properties')],
+      join(this.dir, 'connect.out.log'),
+      async () => (await fetch(`${this.url}/connectors`, { signal: AbortSignal.timeout(2000) })).status === 200,
+      timeoutMs,
+    );
+    this.child = started.child;
+    this.exited = started.exited;
   }
 
   /** Kills the worker and removes its files (its Kafka topics stay; they are small). */

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@pg2ddb/service';
-import { cachedComponentDir } from './jar-cache';
+import { cachedComponentDir, launchJava } from './java-process';
 
 /**
  * A DynamoDB Local of one test's own, which the test may stop and start again (to simulate an
@@ -50,30 +50,15 @@ export class PrivateDynamoLocal {
   /** Starts the process again on the same port and data directory; resolves once it answers. */
   async resume(timeoutMs = 60_000): Promise<void> {
     const jarDir = cachedComponentDir('dynamodb');
-    const fd = openSync(this.logFile, 'a');
-    try {
-      this.child = spawn(
-        'java',
-        ['-Xms64m', '-Xmx256m', `-Djava.library.path=${join(jarDir, 'native')}`, '-cp', `${join(jarDir, 'lib')}/*`,
-          'com.amazonaws.services.dynamodbv2.local.main.ServerRunner', '-dbPath', this.dataDir, '-sharedDb', '-disableTelemetry', '-port', String(this.port)],
-        { stdio: ['ignore', fd, fd] },
-      );
-    } finally {
-      closeSync(fd);
-    }
-    const child = this.child;
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`private DynamoDB Local exited with ${child.exitCode}; see ${this.logFile}`);
-      try {
-        const response = await fetch(this.endpoint, { method: 'POST', signal: AbortSignal.timeout(1000) });
-        if (response.status > 0) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`private DynamoDB Local did not answer within ${timeoutMs} ms; see ${this.logFile}`);
+    const started = await launchJava(
+      'private DynamoDB Local',
+      ['-Xms64m', '-Xmx256m', `-Djava.library.path=${join(jarDir, 'native')}`, '-cp', `${join(jarDir, 'lib')}/*`,
+        'com.amazonaws.services.dynamodbv2.local.main.ServerRunner', '-dbPath', this.dataDir, '-sharedDb', '-disableTelemetry', '-port', String(this.port)],
+      this.logFile,
+      async () => (await fetch(this.endpoint, { method: 'POST', signal: AbortSignal.timeout(1000) })).status > 0,
+      timeoutMs,
+    );
+    this.child = started.child;
+    this.exited = started.exited;
   }
 }
