@@ -16,6 +16,12 @@ describe('sync progress', () => {
     ]);
   });
 
+  it('says why a table with more items than rows will not settle by waiting', () => {
+    expect(formatProgress([{ entity: 'Payment', rows: 500, items: 10007 }], [{ entity: 'Payment', rows: 500, items: 10007 }], 1000)).toEqual([
+      "Payment          10,007 / 500 items (100.0%)  0/s  — 9,507 more items than rows: the table holds items of rows that no longer exist ('pg2ddb reconcile Payment --mode full --repair' removes them)",
+    ]);
+  });
+
   it('is in sync only when every entity has as many items as rows', () => {
     expect(inSync([{ entity: 'A', rows: 2, items: 2 }])).toBe(true);
     expect(inSync([{ entity: 'A', rows: 2, items: 2 }, { entity: 'B', rows: 1, items: 0 }])).toBe(false);

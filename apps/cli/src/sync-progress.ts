@@ -13,7 +13,9 @@ export function formatProgress(now: EntityCount[], before: EntityCount[] | undef
     const pct = count.rows === 0 ? 100 : Math.min(100, (count.items / count.rows) * 100);
     const remaining = Math.max(0, count.rows - count.items);
     const eta = rate > 0 && remaining > 0 ? `  ETA ${formatDuration((remaining / rate) * 1000)}` : '';
-    return `${count.entity.padEnd(16)} ${fmt(count.items)} / ${fmt(count.rows)} items (${pct.toFixed(1)}%)  ${fmt(Math.round(Math.max(0, rate)))}/s${eta}`;
+    // More items than rows never settles by waiting: the table holds items whose rows are gone.
+    const surplus = count.items > count.rows ? `  — ${fmt(count.items - count.rows)} more items than rows: the table holds items of rows that no longer exist ('pg2ddb reconcile ${count.entity} --mode full --repair' removes them)` : '';
+    return `${count.entity.padEnd(16)} ${fmt(count.items)} / ${fmt(count.rows)} items (${pct.toFixed(1)}%)  ${fmt(Math.round(Math.max(0, rate)))}/s${eta}${surplus}`;
   });
 }
 

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { randomId } from '@pg2ddb/testing';
+import { pgConnection, randomId } from '@pg2ddb/testing';
+import { Client } from 'pg';
 import { repoRoot } from '@pg2ddb/service';
 
 // The main job (`npm run demo`) end to end: it brings the payments demo to "in sync" and reports
@@ -20,6 +21,16 @@ const cli = (args: string[], env: Record<string, string>) =>
 
 describe('pg2ddb demo', () => {
   const env = { PG2DDB_TOPIC_PREFIX: randomId('demo'), PG2DDB_LOG_FORMAT: 'json' };
+
+  // The stack's login is pg2ddb, and any earlier reconciler run leaves a schema of that name: with
+  // the default search path ("$user", public) the demo's unqualified table names resolved to it
+  // and the demo failed, depending on which tests ran first. Make that state certain here.
+  beforeAll(async () => {
+    const client = new Client(pgConnection(process.env as Record<string, string>));
+    await client.connect();
+    await client.query('CREATE SCHEMA IF NOT EXISTS pg2ddb');
+    await client.end();
+  });
 
   afterAll(() => {
     cli(['connector', 'delete', '--drop-slot', '--mapping', 'examples/payments/mapping.yaml'], env);

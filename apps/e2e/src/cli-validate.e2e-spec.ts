@@ -78,6 +78,7 @@ entities:
     await pg?.end();
     const client = new DynamoDBClient({ endpoint: env.PG2DDB_DYNAMO_ENDPOINT, region: env.AWS_REGION ?? 'us-east-1' });
     await client.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);
+    await client.send(new DeleteTableCommand({ TableName: `${table}.pg2ddb-tombstones` })).catch(() => undefined);
     client.destroy();
   });
 

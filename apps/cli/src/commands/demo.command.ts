@@ -6,13 +6,12 @@ import { createDynamoClient, ensureTable } from '@pg2ddb/dynamo';
 import { changeTopic, topicNames } from '@pg2ddb/contracts';
 import { applyPostgresConnector, createKafka, rewindConsumerGroup } from '@pg2ddb/kafka';
 import type { CompiledMapping } from '@pg2ddb/mapping';
-import { createPgPool } from '@pg2ddb/postgres';
 import { repoRoot, startServiceProcess, type ServiceProcess } from '@pg2ddb/service';
 import { cliEnv } from '../cli-env';
 import { numberOption } from '../framework/cli-args';
 import type { CliCommand } from '../framework/cli-command';
 import { settings } from '../cli-settings';
-import { seedDemoData } from '../demo-data';
+import { createDemoPool, seedDemoData } from '../demo-data';
 import { entityCounts } from '../entity-counts';
 import { loadMappingFile } from '../load-mapping-file';
 import { formatDuration, formatProgress, inSync } from '../sync-progress';
@@ -46,7 +45,7 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
   const env: Record<string, string | undefined> = { ...cliEnv(), PG2DDB_TOPIC_PREFIX: process.env.PG2DDB_TOPIC_PREFIX ?? 'pg2ddb' };
   const mappingPath = join(root, 'examples/payments/mapping.yaml');
   const mapping = loadMappingFile(mappingPath);
-  const pg = createPgPool(settings.postgres(env));
+  const pg = createDemoPool(settings.postgres(env));
   const dynamo = createDynamoClient(settings.dynamo(env));
   const services: ServiceProcess[] = [];
   let stopping = false;
@@ -137,7 +136,7 @@ async function replayIntoNewTable(env: Record<string, string | undefined>, mappi
  */
 async function liveWorkload(
   everySeconds: number,
-  pg: ReturnType<typeof createPgPool>,
+  pg: ReturnType<typeof createDemoPool>,
   dynamo: ReturnType<typeof createDynamoClient>,
   table: string,
   step: (text: string) => void,
@@ -229,7 +228,7 @@ export const seedDemoCliCommand: CliCommand = {
   --rows N                payments to load when the table is empty (default 10000)`,
   options: { rows: { type: 'string', default: '10000' } },
   async run({ values, env, print }) {
-    const pool = createPgPool(settings.postgres(env));
+    const pool = createDemoPool(settings.postgres(env));
     try {
       await seedDemoData(pool, numberOption(values, 'rows', 10000, { min: 1, integer: true }), print);
     } finally {
