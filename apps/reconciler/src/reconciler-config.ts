@@ -21,7 +21,7 @@ export const reconcilerEnv = {
   PG2DDB_RECONCILE_REPAIR: { description: 're-sync confirmed drift through the writes topic (off by default)', default: false, parse: bool } as EnvVar<boolean>,
   PG2DDB_RECONCILE_CONFIRM_TIMEOUT_SECONDS: { description: 'how long confirmation waits for the pipeline to catch up', default: 60, parse: int(1, 3600) } as EnvVar<number>,
   PG2DDB_RECONCILE_PAGE_SIZE: { description: 'rows per Postgres keyset page', default: 1000, parse: int(10, 100_000) } as EnvVar<number>,
-  PG2DDB_RECONCILE_SCAN_SEGMENTS: { description: 'parallel DynamoDB scan segments', default: 8, parse: int(1, 1_000_000) } as EnvVar<number>,
+  PG2DDB_RECONCILE_SCAN_SEGMENTS: { description: 'DynamoDB scan segments read at once (a large table is split into ~5,000-item segments)', default: 8, parse: int(1, 1_000_000) } as EnvVar<number>,
   PG2DDB_RECONCILE_CONCURRENCY: { description: 'BatchGetItem calls in flight', default: 4, parse: int(1, 256) } as EnvVar<number>,
   PG2DDB_RECONCILE_HISTORY: { description: 'keep run history in pg2ddb.reconciliation_runs (migrates the pg2ddb schema at boot)', default: true, parse: bool } as EnvVar<boolean>,
   PG2DDB_SLOT_NAME: optional("the connector's replication slot (default: derived from the topic prefix)"),

@@ -1,7 +1,9 @@
 import { ScanCommand, type AttributeValue as SdkAttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AttributeMap } from '@pg2ddb/contracts';
 
+import { forEachConcurrently } from './for-each-concurrently';
 import { fromSdkItem } from './from-sdk-attribute-value';
+import { scanSegmentCount } from './scan-segments';
 
 /**
  * Keeps the SDK from building an info-level log record of a bulk read's response. Its logger
@@ -34,8 +36,13 @@ export interface ScanEntityOptions {
   table: string;
   /** Only items with `attribute = value` (the mapping's entity-type attribute). */
   entityType: { attribute: string; value: string };
-  /** Parallel scan segments (DynamoDB's Segment/TotalSegments), each scanned by its own loop. */
+  /**
+   * At least this many scan segments (DynamoDB's Segment/TotalSegments); a large table gets more,
+   * about ITEMS_PER_SEGMENT items each (see scan-segments.ts).
+   */
   segments?: number;
+  /** Segments scanned at the same time (default 8): what bounds memory and load. */
+  concurrency?: number;
   /** Items evaluated per Scan call (before the filter). */
   pageSize?: number;
   consistentRead?: boolean;
@@ -43,16 +50,17 @@ export interface ScanEntityOptions {
 
 /**
  * Scans every item of one entity with a parallel Scan and a FilterExpression on the entity type,
- * handing each page to `onPage` as it arrives. Each segment reads its next page while the current
- * one is handled, so at most two pages per segment are in memory: bounded whatever the table
- * size. Resolves with the number of items handed over.
+ * handing each page to `onPage` as it arrives. The table is split into segments by its size and
+ * `concurrency` loops take them in turn; each reads its next page while the current one is
+ * handled, so at most two pages per loop are in memory: bounded whatever the table size.
+ * Resolves with the number of items handed over.
  */
 export async function scanEntityItems(
   client: DynamoDBClient,
   options: ScanEntityOptions,
   onPage: (items: AttributeMap[], segment: number) => Promise<void>,
 ): Promise<number> {
-  const segments = options.segments ?? 4;
+  const segments = await scanSegmentCount(client, options.table, options.segments ?? 4);
   const scanPage = (segment: number, startKey: Record<string, SdkAttributeValue> | undefined) =>
     client.send(
       withoutResponseLog(
@@ -69,26 +77,25 @@ export async function scanEntityItems(
         }),
       ),
     );
-  const counts = await Promise.all(
-    Array.from({ length: segments }, async (_unused, segment) => {
-      let count = 0;
-      let response = await scanPage(segment, undefined);
-      for (;;) {
-        // Read the segment's next page while this one is handled: DynamoDB and the caller work
-        // at the same time, and still at most two pages per segment are held.
-        const next = response.LastEvaluatedKey ? scanPage(segment, response.LastEvaluatedKey) : undefined;
-        const items = (response.Items ?? []).map(fromSdkItem);
-        try {
-          if (items.length > 0) await onPage(items, segment);
-        } catch (error) {
-          await next?.catch(() => undefined);
-          throw error;
-        }
-        count += items.length;
-        if (!next) return count;
-        response = await next;
+  let total = 0;
+  const segmentNumbers = Array.from({ length: segments }, (_unused, segment) => segment);
+  await forEachConcurrently(segmentNumbers, options.concurrency ?? 8, async (segment) => {
+    let response = await scanPage(segment, undefined);
+    for (;;) {
+      // Read the segment's next page while this one is handled: DynamoDB and the caller work
+      // at the same time, and still at most two pages per loop are held.
+      const next = response.LastEvaluatedKey ? scanPage(segment, response.LastEvaluatedKey) : undefined;
+      const items = (response.Items ?? []).map(fromSdkItem);
+      try {
+        if (items.length > 0) await onPage(items, segment);
+      } catch (error) {
+        await next?.catch(() => undefined);
+        throw error;
       }
-    }),
-  );
-  return counts.reduce((sum, count) => sum + count, 0);
+      total += items.length;
+      if (!next) return;
+      response = await next;
+    }
+  });
+  return total;
 }

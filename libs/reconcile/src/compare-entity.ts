@@ -16,7 +16,7 @@ export interface CompareOptions {
   recent?: { column: string; windowSeconds: number };
   /** Rows per Postgres page (and per batch of item look-ups). */
   pageSize?: number;
-  /** Parallel DynamoDB scan segments (mode `full`). */
+  /** DynamoDB scan segments read at the same time (mode `full`); a large table is split into more. */
   scanSegments?: number;
   /** BatchGetItem calls in flight. */
   concurrency?: number;
@@ -102,7 +102,8 @@ export async function compareEntity(pg: Pool, dynamo: DynamoDBClient, view: Enti
   const rowsBefore = await countRows(pg, view.source.schema, view.source.table);
   let backed = 0;
   let scanned = 0;
-  await scanEntityItems(dynamo, { table: view.table.name, entityType: view.entity.entityType, segments: options.scanSegments ?? 8 }, async (items) => {
+  const scanLoops = options.scanSegments ?? 8;
+  await scanEntityItems(dynamo, { table: view.table.name, entityType: view.entity.entityType, segments: scanLoops, concurrency: scanLoops }, async (items) => {
     const withKeys = items.map((item) => ({ item, sourceKey: sourceKeyOfItem(view, item) }));
     const rows = await readRowsByKeys(pg, view.source, withKeys.flatMap((entry) => (entry.sourceKey ? [entry.sourceKey] : [])));
     const expectedByKey = new Map<string, { item: AttributeMap; sourceKey: Record<string, string> }>();

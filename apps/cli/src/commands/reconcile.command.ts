@@ -29,7 +29,8 @@ A difference is confirmed only if it remains after the pipeline caught up past i
 reported as in flight. One drift event per confirmed item and one summary go to <prefix>.drift.
   --repair           re-sync confirmed drift through <prefix>.writes (version-guarded by the writer)
   --no-publish       do not publish drift events and the summary
-  --page-size N      rows per Postgres page (default 1000); --segments N scan segments (default 8)
+  --page-size N      rows per Postgres page (default 1000); --segments N DynamoDB scan segments
+                     read at once (default 8; a large table is split into ~5,000-item segments)
   --concurrency N    BatchGetItem calls in flight (default 4)
 Progress and ETA go to stderr.
 
