@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomTransportStrategy } from '@nestjs/microservices';
+import { exitWithParent } from './exit-with-parent';
 import { StructuredLogger } from './structured-logger';
 
 export interface ServiceBootstrap {
@@ -27,5 +28,9 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
   await app.listen(options.httpPort, '0.0.0.0');
   const address = app.getHttpServer().address() as { port: number } | null;
   options.logger.log(`${options.name} started`, { httpPort: address?.port });
+  exitWithParent(() => {
+    options.logger.warn(`${options.name}: the process that started it is gone; shutting down`);
+    process.kill(process.pid, 'SIGTERM');
+  });
   return app;
 }

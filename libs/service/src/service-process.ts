@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { EXIT_WITH_PARENT } from './exit-with-parent';
 import { repoRoot } from './repo-root';
 
 export type ServiceName = 'transformer' | 'writer' | 'reconciler';
@@ -33,8 +34,11 @@ export async function startServiceProcess(name: ServiceName, env: Record<string,
   try {
     child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'apps', name, 'src', 'main.ts')], {
       cwd: root,
-      env: { ...process.env, ...env, PG2DDB_HTTP_PORT: String(httpPort), SWC_NODE_PROJECT: join(root, 'tsconfig.base.json') },
-      stdio: ['ignore', fd, fd],
+      env: { ...process.env, ...env, PG2DDB_HTTP_PORT: String(httpPort), SWC_NODE_PROJECT: join(root, 'tsconfig.base.json'), [EXIT_WITH_PARENT]: '1' },
+      // The child's stdin is a pipe from this process: it reaches end-of-file when this process is
+      // gone, however it ended (a crash, SIGKILL, a closed terminal), and the service then shuts
+      // down (bootstrapService) instead of running on as an orphan.
+      stdio: ['pipe', fd, fd],
     });
   } finally {
     closeSync(fd);
