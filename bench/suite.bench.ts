@@ -29,7 +29,7 @@ import { ConnectClient, connectorName, createKafka } from '@pg2ddb/kafka';
 import { compileMapping, loadMapping, mapRow, type CompiledEntity, type CompiledMapping } from '@pg2ddb/mapping';
 import { createPgPool } from '@pg2ddb/postgres';
 import { formatVersion } from '@pg2ddb/sync';
-import { stackDir, TestPipeline } from '@pg2ddb/testing';
+import { PrivateDynamoLocal, stackDir, TestPipeline } from '@pg2ddb/testing';
 import type { Pool } from 'pg';
 import { parseFlags } from './support/bench-args';
 import { summarizeCpuProfile, type ProfileSummary } from './support/cpu-profile-summary';
@@ -70,6 +70,10 @@ const HELP = `usage: npm run bench -- [options]      (= node -r @swc-node/regist
   --mapping-runs N             runs per case of the mapping micro-benchmark (default 3)
   --mapping-run-ms MS          length of each run (default 500; warm-up 800 ms before each case)
   --profile true|false         V8 CPU profiles of the services per phase (default true)
+  --dynamo own|shared          own: a DynamoDB Local of the benchmark's own, in memory (-inMemory,
+                               1 GiB heap), for the ceilings and the pipeline alike (default);
+                               shared: the stack's, which keeps its tables in a file (about half
+                               the write rate) and may be busy with other people's tests
   --timeout-s S                give up a waiting phase after S seconds (default 1800)
   --out-dir DIR                where latest.json / latest.md go (default bench/results)`;
 
@@ -92,6 +96,7 @@ interface Flags extends Record<string, number | string | boolean> {
   'mapping-runs': number;
   'mapping-run-ms': number;
   profile: boolean;
+  dynamo: string;
   'timeout-s': number;
   'out-dir': string;
 }
@@ -146,6 +151,7 @@ function flagsFrom(argv: string[]): Flags {
       'mapping-runs': 3,
       'mapping-run-ms': 500,
       profile: true,
+      dynamo: 'own',
       'timeout-s': 1800,
       'out-dir': join(root, 'bench/results'),
     },
@@ -222,7 +228,10 @@ async function main(): Promise<void> {
   const kafka = createKafka({ brokers: (env.PG2DDB_KAFKA_BROKERS ?? '').split(','), clientId: 'pg2ddb-bench-suite' });
   const admin = kafka.admin();
   await admin.connect();
-  const dynamo = createDynamoClient({ endpoint: env.PG2DDB_DYNAMO_ENDPOINT, region: env.AWS_REGION ?? 'us-east-1' });
+  if (flags.dynamo !== 'own' && flags.dynamo !== 'shared') throw new Error(`--dynamo wants own or shared; got ${flags.dynamo}`);
+  const ownDynamo = flags.dynamo === 'own' ? await PrivateDynamoLocal.start({ inMemory: true, heapMiB: 1024 }) : undefined;
+  const dynamoEndpoint = ownDynamo?.endpoint ?? env.PG2DDB_DYNAMO_ENDPOINT;
+  const dynamo = createDynamoClient({ endpoint: dynamoEndpoint, region: env.AWS_REGION ?? 'us-east-1' });
   const gate = await SetupGate.open(connection);
   const profileDir = flags.profile ? mkdtempSync(join(tmpdir(), 'pg2ddb-bench-profiles-')) : undefined;
   if (profileDir) {
@@ -243,6 +252,7 @@ async function main(): Promise<void> {
       await gate.close();
       await admin.disconnect().catch(() => undefined);
       dynamo.destroy();
+      await ownDynamo?.destroy();
     })());
   // After a failure too: the profiles of a run that did not finish are not kept.
   const removeProfiles = (): void => {
@@ -262,7 +272,7 @@ async function main(): Promise<void> {
     const generated = await timePhase('generate', async () => {
       const schemaSql = `${read('examples/payments/schema.sql')}\n${read('examples/payments/seed.sql').replaceAll('{{rows}}', String(flags.rows))}${gate.sql()}`;
       const started = Date.now();
-      starting = TestPipeline.start({ mapping: read('examples/payments/mapping.yaml'), schemaSql });
+      starting = TestPipeline.start({ mapping: read('examples/payments/mapping.yaml'), schemaSql, ...(dynamoEndpoint ? { dynamoEndpoint } : {}) });
       starting.catch(() => undefined); // awaited later; no unhandled rejection meanwhile
       const loaded = await gate.schemaLoaded(flags['timeout-s'] * 1000);
       return { schema: loaded.schema, seconds: seconds(started, loaded.atMs), rowsPerSecond: perSecond(flags.rows, started, loaded.atMs) };
@@ -279,7 +289,7 @@ async function main(): Promise<void> {
     const mapping = pipelineMapping(schema);
     const entity = mapping.entities[0] as CompiledEntity;
     const topics = { change: changeTopic(schema, schema, 'payments'), writes: topicNames(schema).writes };
-    const watch = new PipelineWatch(admin, topics, stackDir());
+    const watch = new PipelineWatch(admin, topics, stackDir(), ownDynamo ? () => ownDynamo.pid : undefined);
     const dynamoGroup = watch.groups().find((group) => group.name === 'dynamodb-local') ?? { name: 'dynamodb-local', roots: [] };
 
     // ---- 2. ceilings -----------------------------------------------------------------------------
@@ -462,6 +472,7 @@ async function main(): Promise<void> {
         quick: flags.quick,
         streaming: { rate: flags['lag-rate'], seconds: flags['lag-seconds'], mix: flags['lag-mix'], connections: flags['lag-connections'], probeEvery: flags['probe-every'], pollMs: flags['poll-ms'], synchronousCommit: flags['synchronous-commit'] },
         connector: 'infra/debezium/postgres-connector.json as in the tree',
+        dynamo: ownDynamo ? "the benchmark's own DynamoDB Local, in memory (-inMemory -sharedDb, -Xmx1g), for ceilings and pipeline alike" : "the stack's DynamoDB Local (tables in a file on tmpfs)",
         writesPartitions,
         profile: flags.profile,
         services: Object.fromEntries(Object.entries(process.env).filter(([name]) => /^PG2DDB_(WRITER|TRANSFORMER)_/.test(name))),

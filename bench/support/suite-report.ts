@@ -190,7 +190,7 @@ export function suiteMarkdown(results: SuiteResults): string {
     `# pg2ddb benchmark — ${r.measuredAt.slice(0, 16).replace('T', ' ')} UTC`,
     '',
     `${fmt(r.config.rows as number)} payments${r.config.quick ? ' (--quick)' : ''}; ${r.machine.nproc} × ${r.machine.cpuModel}, ${r.machine.memTotalGiB} GiB; node ${r.machine.node}; commit ${r.machine.gitCommit}; ` +
-      `PostgreSQL ${r.versions.postgres}, Kafka ${r.versions.kafka}, Debezium ${r.versions.debeziumPostgres}, DynamoDB Local ${r.versions.dynamodbLocal}. Total ${fmt(r.phaseSeconds.total ?? 0)} s.`,
+      `PostgreSQL ${r.versions.postgres}, Kafka ${r.versions.kafka}, Debezium ${r.versions.debeziumPostgres}, DynamoDB Local ${r.versions.dynamodbLocal}${typeof r.config.dynamo === 'string' ? ` (${r.config.dynamo})` : ''}. Total ${fmt(r.phaseSeconds.total ?? 0)} s.`,
     '',
     '| figure | value | unit |',
     '| --- | ---: | --- |',

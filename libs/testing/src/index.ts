@@ -4,6 +4,6 @@ export { localStackRunning, readStackEnv, startLocalStack, stackDir, stopLocalSt
 export { randomId } from './random-names';
 export { pgConnection, TestPipeline, type PipelineNames, type PipelineOptions } from './test-pipeline';
 export { DynamoFaultProxy, type DynamoFaults, type FaultCounts } from './dynamo-fault-proxy';
-export { PrivateDynamoLocal } from './private-dynamo-local';
+export { PrivateDynamoLocal, type PrivateDynamoLocalOptions } from './private-dynamo-local';
 export { PrivateConnectWorker } from './private-connect-worker';
 export { cachedComponentDir, launchJava, type JavaProcess } from './java-process';
