@@ -74,6 +74,9 @@ const HELP = `usage: npm run bench -- [options]      (= node -r @swc-node/regist
                                1 GiB heap), for the ceilings and the pipeline alike (default);
                                shared: the stack's, which keeps its tables in a file (about half
                                the write rate) and may be busy with other people's tests
+  --services dist|src          dist: the services as deployed, compiled first by npm run build
+                               (default); src: from the TypeScript sources through SWC, as the
+                               tests run them (about 100 MB more resident memory per service)
   --timeout-s S                give up a waiting phase after S seconds (default 1800)
   --out-dir DIR                where latest.json / latest.md go (default bench/results)`;
 
@@ -97,6 +100,7 @@ interface Flags extends Record<string, number | string | boolean> {
   'mapping-run-ms': number;
   profile: boolean;
   dynamo: string;
+  services: string;
   'timeout-s': number;
   'out-dir': string;
 }
@@ -152,6 +156,7 @@ function flagsFrom(argv: string[]): Flags {
       'mapping-run-ms': 500,
       profile: true,
       dynamo: 'own',
+      services: 'dist',
       'timeout-s': 1800,
       'out-dir': join(root, 'bench/results'),
     },
@@ -215,6 +220,13 @@ async function main(): Promise<void> {
   const deletesNeeded = Math.ceil((totalChanges * deleteShare) / (insertShare + updateShare + deleteShare)) + 1;
   if (deletesNeeded + 1000 > flags.rows) throw new Error(`--rows ${flags.rows} is too small for ${deletesNeeded} deletes in the streaming phase (+1,000 rows to update)`);
 
+  if (flags.services !== 'dist' && flags.services !== 'src') throw new Error(`--services wants dist or src; got ${flags.services}`);
+  if (flags.services === 'dist') {
+    const started = Date.now();
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+    log(`services compiled (npm run build) in ${seconds(started, Date.now())} s; they run from dist/ as deployed`);
+  }
+  process.env.PG2DDB_SERVICES_FROM = flags.services; // read by startServiceProcess in the services TestPipeline spawns
   const env = useLocalStack();
   const machine = machineInfo();
   const connection = {
@@ -472,6 +484,7 @@ async function main(): Promise<void> {
         quick: flags.quick,
         streaming: { rate: flags['lag-rate'], seconds: flags['lag-seconds'], mix: flags['lag-mix'], connections: flags['lag-connections'], probeEvery: flags['probe-every'], pollMs: flags['poll-ms'], synchronousCommit: flags['synchronous-commit'] },
         connector: 'infra/debezium/postgres-connector.json as in the tree',
+        servicesRunFrom: flags.services === 'dist' ? 'compiled JavaScript from npm run build (dist/), as deployed' : 'TypeScript sources through @swc-node/register',
         dynamo: ownDynamo ? "the benchmark's own DynamoDB Local, in memory (-inMemory -sharedDb, -Xmx1g), for ceilings and pipeline alike" : "the stack's DynamoDB Local (tables in a file on tmpfs)",
         writesPartitions,
         profile: flags.profile,

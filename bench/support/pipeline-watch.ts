@@ -112,7 +112,7 @@ export class PipelineWatch {
     for (const name of ['transformer', 'writer'] as const) {
       const known = this.services.get(name);
       if (known && processEnv(known.pid, 'PG2DDB_HTTP_PORT') !== undefined) continue;
-      const [pid] = childPids(process.pid, join('apps', name, 'src', 'main.ts'));
+      const [pid] = childPids(process.pid, join('apps', name, 'src', 'main.')); // main.ts from the sources, main.js from dist/
       const port = pid === undefined ? undefined : Number(processEnv(pid, 'PG2DDB_HTTP_PORT'));
       if (pid !== undefined && port) this.services.set(name, { pid, port });
     }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { EXIT_WITH_PARENT } from './exit-with-parent';
@@ -32,7 +32,7 @@ export async function startServiceProcess(name: ServiceName, env: Record<string,
   const fd = openSync(logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'apps', name, 'src', 'main.ts')], {
+    child = spawn(process.execPath, serviceArgs(root, name), {
       cwd: root,
       env: { ...process.env, ...env, PG2DDB_HTTP_PORT: String(httpPort), SWC_NODE_PROJECT: join(root, 'tsconfig.base.json'), [EXIT_WITH_PARENT]: '1' },
       // The child's stdin is a pipe from this process: it reaches end-of-file when this process is
@@ -81,6 +81,21 @@ export async function startServiceProcess(name: ServiceName, env: Record<string,
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * How a service is started: from its TypeScript sources, compiled by SWC on load (development,
+ * tests), or with PG2DDB_SERVICES_FROM=dist from `npm run build`'s output, as deployed: no
+ * compiler in the process, about 100 MB less resident memory and a faster start.
+ */
+export function serviceArgs(root: string, name: ServiceName, from: string | undefined = process.env.PG2DDB_SERVICES_FROM): string[] {
+  if (from === 'dist') {
+    const main = join(root, 'dist', 'apps', name, 'src', 'main.js');
+    if (!existsSync(main)) throw new Error(`PG2DDB_SERVICES_FROM=dist but ${main} does not exist; run npm run build first`);
+    return ['-r', join(root, 'infra', 'scripts', 'register-dist-paths.cjs'), main];
+  }
+  if (from !== undefined && from !== '' && from !== 'src') throw new Error(`PG2DDB_SERVICES_FROM must be src or dist; got "${from}"`);
+  return ['-r', '@swc-node/register', join(root, 'apps', name, 'src', 'main.ts')];
 }
 
 /** A TCP port that was free a moment ago (the kernel picks it). */
