@@ -18,7 +18,7 @@ if (dir) {
   const { Session } = require('node:inspector');
   const { readFileSync, writeFileSync } = require('node:fs');
   const { join } = require('node:path');
-  const script = process.argv.find((arg) => /apps[\\/][a-z-]+[\\/]src[\\/]main\.ts$/.test(arg));
+  const script = process.argv.find((arg) => /apps[\\/][a-z-]+[\\/]src[\\/]main\.[jt]s$/.test(arg));
   const service = script ? script.split(/[\\/]/).slice(-3)[0] : `pid${process.pid}`;
   const session = new Session();
   session.connect();

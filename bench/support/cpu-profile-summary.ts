@@ -86,7 +86,7 @@ function areaOf(functionName: string, url: string, repoRoot: string): string {
   }
   if (url.startsWith('node:')) return 'node core';
   const path = shortUrl(url, repoRoot);
-  const match = /^(apps|libs)\/([^/]+)/.exec(path);
+  const match = /^(?:dist\/)?(apps|libs)\/([^/]+)/.exec(path); // sources, or their compiled dist/ copy
   return match ? `pg2ddb ${match[1]}/${match[2]}` : path;
 }
 
