@@ -25,6 +25,7 @@ import { createPgPool } from '@pg2ddb/postgres';
 import { stackDir, TestPipeline } from '@pg2ddb/testing';
 import type { Admin, Kafka } from 'kafkajs';
 import { parseFlags } from './support/bench-args';
+import { waitForConnector } from './support/wait-for-connector';
 import { measureDynamoCeiling, type CeilingPoint } from './support/dynamo-ceiling';
 import { endOffsets, latencyHops, type TimedInsert } from './support/latency-hops';
 import { useLocalStack } from './support/local-stack-env';
@@ -81,15 +82,6 @@ const root = join(__dirname, '..');
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function waitForConnector(connectUrl: string, name: string, timeoutMs: number): Promise<number> {
-  const client = new ConnectClient(connectUrl);
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await client.status(name).catch(() => undefined)) return Date.now();
-    await sleep(50);
-  }
-  throw new Error(`connector ${name} was not registered within ${timeoutMs} ms`);
-}
 
 /**
  * Changes some of the benchmark connector's settings (its own connector, never a shared one) and

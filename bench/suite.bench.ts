@@ -25,13 +25,14 @@ import { dirname, join } from 'node:path';
 import { topicsEnv } from '@pg2ddb/config';
 import { changeTopic, topicNames } from '@pg2ddb/contracts';
 import { countItems, createDynamoClient, toSdkItem } from '@pg2ddb/dynamo';
-import { ConnectClient, connectorName, createKafka } from '@pg2ddb/kafka';
+import { connectorName, createKafka } from '@pg2ddb/kafka';
 import { compileMapping, loadMapping, mapRow, type CompiledEntity, type CompiledMapping } from '@pg2ddb/mapping';
 import { createPgPool } from '@pg2ddb/postgres';
 import { formatVersion } from '@pg2ddb/sync';
 import { PrivateDynamoLocal, stackDir, TestPipeline } from '@pg2ddb/testing';
 import type { Pool } from 'pg';
 import { parseFlags } from './support/bench-args';
+import { waitForConnector } from './support/wait-for-connector';
 import { summarizeCpuProfile, type ProfileSummary } from './support/cpu-profile-summary';
 import { measureBatchWriteCeiling, type BatchWritePoint } from './support/dynamo-ceiling';
 import { useLocalStack } from './support/local-stack-env';
@@ -164,15 +165,6 @@ function flagsFrom(argv: string[]): Flags {
   );
 }
 
-async function waitForConnector(connectUrl: string, name: string, timeoutMs: number): Promise<number> {
-  const client = new ConnectClient(connectUrl);
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await client.status(name).catch(() => undefined)) return Date.now();
-    await sleep(50);
-  }
-  throw new Error(`connector ${name} was not registered within ${timeoutMs} ms`);
-}
 
 /** The benchmark's own copy of the pipeline's mapping (same table name and schema as TestPipeline's). */
 function pipelineMapping(schema: string): CompiledMapping {

@@ -1,5 +1,7 @@
 import type { Pool } from 'pg';
 
+import { reconciliationRunsExist } from './reconciliation-runs';
+
 /** The latest finished full reconciliation of one entity (what cut-over is judged on). */
 export interface FullReconciliation {
   entity: string;
@@ -18,8 +20,7 @@ export interface FullReconciliation {
  * (the reconciler's table). Read defensively: an absent table means "never reconciled" (empty).
  */
 export async function latestFullReconciliations(pool: Pool, topicPrefix: string): Promise<FullReconciliation[]> {
-  const exists = await pool.query<{ present: boolean }>(`SELECT to_regclass('pg2ddb.reconciliation_runs') IS NOT NULL AS present`);
-  if (!exists.rows[0]?.present) return [];
+  if (!(await reconciliationRunsExist(pool))) return [];
   const { rows } = await pool.query<Record<string, unknown>>(
     `SELECT DISTINCT ON (entity) entity, run_id::text AS run_id, status, finished_at, checked, missing, unexpected, mismatch, consistency_rate
        FROM pg2ddb.reconciliation_runs

@@ -45,13 +45,18 @@ export async function recordRunFinished(
   );
 }
 
+/** False before the reconciler's first migration: there is no run history to read yet. */
+export async function reconciliationRunsExist(pool: Pool): Promise<boolean> {
+  const exists = await pool.query<{ present: boolean }>(`SELECT to_regclass('pg2ddb.reconciliation_runs') IS NOT NULL AS present`);
+  return exists.rows[0]?.present === true;
+}
+
 /**
  * The latest run per entity of one deployment (topic prefix), newest first per entity; what
  * `status` and `cutover-check` show. Empty when the schema was never migrated.
  */
 export async function latestReconciliationRuns(pool: Pool, topicPrefix: string): Promise<ReconciliationRun[]> {
-  const exists = await pool.query<{ present: boolean }>(`SELECT to_regclass('pg2ddb.reconciliation_runs') IS NOT NULL AS present`);
-  if (!exists.rows[0]?.present) return [];
+  if (!(await reconciliationRunsExist(pool))) return [];
   const { rows } = await pool.query<Record<string, unknown>>(
     `SELECT DISTINCT ON (entity) *
        FROM pg2ddb.reconciliation_runs
