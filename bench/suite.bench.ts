@@ -69,7 +69,7 @@ const HELP = `usage: npm run bench -- [options]      (= node -r @swc-node/regist
                                commits; the stack itself runs off, which adds up to wal_writer_delay)
   --reconcile true|false       the reconciler's full compare (default true, when available)
   --reconcile-rows N           rows of the table the full compare runs on, next to a raw parallel
-                               Scan of the same table (default 20000; --quick 5000): the local
+                               Scan of the same table (default 10000; --quick 5000): the local
                                emulator's Scan slows with the square of the table's size
   --mapping-runs N             runs per case of the mapping micro-benchmark (default 3)
   --mapping-run-ms MS          length of each run (default 500; warm-up 800 ms before each case)
@@ -156,7 +156,7 @@ function flagsFrom(argv: string[]): Flags {
       'poll-ms': 20,
       'synchronous-commit': 'on',
       reconcile: true,
-      'reconcile-rows': quick ? 5_000 : 20_000,
+      'reconcile-rows': quick ? 5_000 : 10_000,
       'mapping-runs': 3,
       'mapping-run-ms': 500,
       profile: true,
