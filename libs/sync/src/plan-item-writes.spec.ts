@@ -67,6 +67,12 @@ describe('planItemWrites', () => {
     expect(plan([upd('a', '03'), upd('a', '08')], { a: { tombstone: '05' } }).writes).toEqual(['conditional:update@08']);
   });
 
+  it('deletes a stored item that has no _ver (loaded by another tool, a parent stub), not only its tombstone', () => {
+    expect(plan([del('a', '06')], { a: { exists: true } }).writes).toEqual(['delete:a@06+item']);
+    // Its half-applied delete (tombstone written, item still there) finishes on replay too.
+    expect(plan([del('a', '06')], { a: { exists: true, tombstone: '06' } }).writes).toEqual(['delete:a@06+item']);
+  });
+
   it('returns an empty plan for an empty batch', () => {
     expect(plan([])).toEqual({ writes: [], fates: [], sources: [] });
   });
