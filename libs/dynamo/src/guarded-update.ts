@@ -46,14 +46,23 @@ export function buildGuardedUpdate(command: UpdateCommand): UpdateItemCommandInp
   }
   builder.names[VERSION_GUARD.nameToken] = VERSION_GUARD.attribute;
   builder.values[VERSION_GUARD.valueToken] = { S: command.version };
+  let condition = guard ? `attribute_not_exists(${guard}) OR ${guard} < ${VERSION_GUARD.valueToken}` : VERSION_GUARD.condition;
+  // A partial update only changes an existing item; on a missing one it would create a partial item.
+  if (command.partial === true) condition = `${itemExistsCondition(builder, command)} AND (${condition})`;
   return {
     TableName: command.table,
     Key: toSdkItem(command.key),
     UpdateExpression: expression,
-    ConditionExpression: guard ? `attribute_not_exists(${guard}) OR ${guard} < ${VERSION_GUARD.valueToken}` : VERSION_GUARD.condition,
+    ConditionExpression: condition,
     ExpressionAttributeNames: builder.names,
     ExpressionAttributeValues: builder.values,
   };
+}
+
+/** `attribute_exists(#k)` over the item's first key attribute: true exactly when the item exists. */
+function itemExistsCondition(builder: ExpressionBuilder, command: UpdateCommand): string {
+  const [keyName] = Object.keys(command.key);
+  return `attribute_exists(${builder.name(keyName as string)})`;
 }
 
 /** `#a.#c.#ver`: the version inside the guarded map entry, which must be one of the command's paths. */
