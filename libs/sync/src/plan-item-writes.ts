@@ -47,7 +47,9 @@ export interface WritePlan {
  * - of the remaining whole-item commands (put, delete) of an item, the one with the highest version
  *   wins and the others are `superseded` — DynamoDB's batch write also refuses one key twice;
  * - an item with any partial update among its fresh commands keeps all of them, in order, for
- *   single-item conditional writes.
+ *   single-item conditional writes;
+ * - an embedded child's update (`guard` set) is never judged by the item's `_ver`, only by the
+ *   item's tombstone: DynamoDB's condition on the child's own entry version guards it.
  * A stored item counts as existing with or without `_ver`, so a delete removes it.
  *
  * `keys[i]` is the item identity of `commands[i]` (table + key, e.g. `writeCommandKey`). Pure: no I/O.
@@ -95,6 +97,11 @@ export function planItemWrites(
 function isStale(command: WriteCommand, stored: StoredVersions | undefined): boolean {
   if (stored === undefined) return false;
   const { version } = command;
+  // An embedded child's update is guarded by its own map entry's `_ver`, which DynamoDB's
+  // condition checks on the single-item path; the parent's `_ver` says nothing about the child
+  // (a snapshot gives parent and child one version, and an older child change may follow a newer
+  // parent change). Only the item's tombstone applies to it: a child cannot outlive its parent's delete.
+  if (command.op === 'update' && command.guard !== undefined) return stored.tombstone !== undefined && version < stored.tombstone;
   if (stored.item !== undefined && version <= stored.item) return true;
   if (stored.tombstone === undefined) return false;
   // The delete that wrote this tombstone, replayed: only unfinished if its item is still there.
