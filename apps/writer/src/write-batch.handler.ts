@@ -69,6 +69,10 @@ export class WriteBatchHandler {
         this.metrics.requestSize.observe(requests);
         keepAlive();
       },
+      // Two writers must never own one partition: stop writing as soon as the group takes it away.
+      beforeWrite: () => batch.fence(),
+      // A retried batch was decided once already; its writes go out under DynamoDB's condition.
+      conditionalWrites: batch.attempt > 0,
     }).catch((error: unknown) => {
       this.metrics.backpressure.set(1);
       throw error;

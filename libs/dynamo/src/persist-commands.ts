@@ -44,6 +44,13 @@ export interface PersistOptions {
   onRetry?: (event: DynamoRetryEvent | (RetryEvent & { operation: 'single' })) => void;
   /** Every BatchWriteItem call, with its number of requests. */
   onBatchCall?: (requests: number) => void;
+  /**
+   * Awaited before every write call (batch or single); throwing stops the batch, and
+   * persistCommands rejects with that error. The writer fences a revoked partition with it.
+   */
+  beforeWrite?: () => Promise<void>;
+  /** Write everything conditionally (single-item writes under the guard), e.g. when the batch is retried. */
+  conditionalWrites?: boolean;
   /** Test seams. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -130,13 +137,16 @@ export async function persistCommands(
         requests.push({ table: write.command.table, keyNames, owner, request: { PutRequest: { Item: buildGuardedPut(write.command).Item } } });
         return;
       }
-      if (write.itemExists) requests.push({ table: write.command.table, keyNames, owner, request: { DeleteRequest: { Key: toSdkItem(write.command.key) } } });
+      if (write.itemExists) {
+        requests.push({ table: write.command.table, keyNames, owner, version: write.command.version, request: { DeleteRequest: { Key: toSdkItem(write.command.key) } } });
+      }
       requests.push(tombstoneRequest(write.command, tombstoneTables, keyNames, owner, nowSeconds + options.tombstoneTtlSeconds));
     } catch (error) {
       outcomes[owner] = { status: 'failed', error: classifyDynamoError(error) };
     }
   });
-  const batchFailures = await writeItemBatches(client, requests, { ...retryOptions, concurrency: options.concurrency, onCall: options.onBatchCall });
+  const writeOptions = { ...retryOptions, concurrency: options.concurrency, onCall: options.onBatchCall, beforeWrite: options.beforeWrite };
+  const batchFailures = await writeItemBatches(client, requests, { ...writeOptions, conditional: options.conditionalWrites === true });
   for (const [owner, error] of batchFailures.retriable) outcomes[owner] = { status: 'failed', error };
   const refusedOwners = [...new Set(batchFailures.refused.keys())].filter((owner) => !batchFailures.retriable.has(owner));
   const landed = await landedDespiteRefusal(client, refusedOwners, commands, tombstoneTables, { ...retryOptions, concurrency: options.concurrency });
@@ -155,6 +165,7 @@ export async function persistCommands(
     concurrency: options.concurrency,
     retry: options.retry,
     onRetry: (event) => options.onRetry?.({ ...event, operation: 'single' }),
+    beforeWrite: options.beforeWrite,
     sleep: options.sleep,
     random: options.random,
   });
@@ -172,7 +183,7 @@ export async function persistCommands(
   const tombstones = deletedSingly.map(({ index, command }) =>
     tombstoneRequest(command, tombstoneTables, Object.keys(command.key), index, nowSeconds + options.tombstoneTtlSeconds),
   );
-  const tombstoneFailures = await writeItemBatches(client, tombstones, { ...retryOptions, concurrency: options.concurrency, onCall: options.onBatchCall });
+  const tombstoneFailures = await writeItemBatches(client, tombstones, writeOptions);
   for (const { index } of deletedSingly) {
     const error = tombstoneFailures.retriable.get(index) ?? tombstoneFailures.refused.get(index);
     outcomes[index] = error === undefined ? APPLIED : { status: 'failed', error };
@@ -212,7 +223,7 @@ async function landedDespiteRefusal(
   for (const owner of owners) {
     const command = commands[owner] as WriteCommand;
     const versions = stored.versions.get(itemIdentity(command.table, command.key));
-    const written = command.op === 'delete' ? versions?.item === undefined && versions?.tombstone === command.version : versions?.item === command.version;
+    const written = command.op === 'delete' ? versions?.item === undefined && versions?.exists !== true && versions?.tombstone === command.version : versions?.item === command.version;
     if (written) landed.add(owner);
   }
   return landed;
