@@ -42,7 +42,7 @@ export enum DynamoErrorCode {
   PRECEDING_COMMAND_FAILED = 'DYNAMO_PRECEDING_COMMAND_FAILED',
   /** Invalid options passed to a function of this lib (a programming error); permanent. */
   INVALID_OPTIONS = 'DYNAMO_INVALID_OPTIONS',
-  /** Anything unrecognised; permanent, so it reaches the DLQ with its message rather than looping. */
+  /** Anything unrecognised; retriable but capped: the writer dead-letters it when it outlasts its retries. */
   UNKNOWN = 'DYNAMO_UNKNOWN',
 }
 

@@ -1,6 +1,6 @@
 import type { DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { DeleteCommand, WriteCommand } from '@pg2ddb/contracts';
-import { planItemWrites, type CommandFate } from '@pg2ddb/sync';
+import { planItemWrites, type CommandFate, type StoredVersions } from '@pg2ddb/sync';
 
 import { applyBatch, type RetryEvent } from './apply-batch';
 import type { RetryPolicy } from './backoff-delay';
@@ -51,6 +51,12 @@ export interface PersistOptions {
   beforeWrite?: () => Promise<void>;
   /** Write everything conditionally (single-item writes under the guard), e.g. when the batch is retried. */
   conditionalWrites?: boolean;
+  /**
+   * Stored versions known from an earlier attempt at the same batch, by item id: those items are
+   * not read again, and the map is kept up to date with what this call read and wrote. Only sound
+   * with `conditionalWrites` (a cached version may be older than the table's; the condition decides).
+   */
+  versionCache?: Map<string, StoredVersions>;
   /** Test seams. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -105,7 +111,16 @@ export async function persistCommands(
   });
 
   const retryOptions = { retry: options.retry, onRetry: options.onRetry, sleep: options.sleep, random: options.random };
-  const stored = await readStoredVersions(client, [...refs.values()], { ...retryOptions, concurrency: options.concurrency });
+  const cache = options.versionCache;
+  const toRead = [...refs.values()].filter((ref) => !cache?.has(ref.id));
+  const stored = await readStoredVersions(client, toRead, { ...retryOptions, concurrency: options.concurrency });
+  if (cache) {
+    for (const ref of toRead) if (!stored.refused.has(ref.id)) cache.set(ref.id, { ...(stored.versions.get(ref.id) ?? {}) });
+    for (const ref of refs.values()) {
+      const known = cache.get(ref.id);
+      if (known !== undefined) stored.versions.set(ref.id, { ...known });
+    }
+  }
   const readable = valid.filter((index, position) => {
     const refused = stored.refused.get(ids[position] as string);
     if (refused !== undefined) outcomes[index] = { status: 'failed', error: refused };
@@ -190,6 +205,7 @@ export async function persistCommands(
   }
 
   const final = outcomes.map((outcome) => outcome ?? STALE);
+  if (cache) rememberWrites(cache, commands, final);
   const counts = { applied: 0, stale: 0, superseded: 0, failed: 0 };
   for (const outcome of final) counts[outcome.status]++;
   return { outcomes: final, counts };
@@ -244,4 +260,17 @@ function tombstoneRequest(
     },
   };
   return { table: tombstoneTables.get(command.table) as string, keyNames, owner, request: { PutRequest: item } };
+}
+
+/** What the table holds after the applied commands, in input order (the next attempt reads no version it wrote). */
+function rememberWrites(cache: Map<string, StoredVersions>, commands: readonly WriteCommand[], outcomes: readonly PersistOutcome[]): void {
+  outcomes.forEach((outcome, index) => {
+    if (outcome.status !== 'applied') return;
+    const command = commands[index] as WriteCommand;
+    const id = itemIdentity(command.table, command.key);
+    const known = cache.get(id) ?? {};
+    if (command.op === 'delete') cache.set(id, { tombstone: command.version });
+    else if (command.op === 'update' && command.guard !== undefined) cache.set(id, { ...known, exists: true });
+    else cache.set(id, { ...known, item: command.version, exists: true });
+  });
 }

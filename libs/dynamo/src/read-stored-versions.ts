@@ -107,7 +107,10 @@ async function readChunk(client: DynamoDBClient, refs: ItemRef[], options: Dynam
       request = unprocessed;
     } catch (thrown) {
       const error = classifyDynamoError(thrown, { table: first.table, operation: 'BatchGetItem' });
-      if (!error.retriable) return splitOrRefuse(client, refs, error, options, result);
+      // An unknown error that outlasts the retries is isolated to its item like a permanent one (capped).
+      if (!error.retriable || (error.code === DynamoErrorCode.UNKNOWN && attempt >= options.retry.maxAttempts)) {
+        return splitOrRefuse(client, refs, error, options, result);
+      }
       if (attempt >= options.retry.maxAttempts) throw error;
       const reason = error.code === DynamoErrorCode.THROTTLED ? 'throttled' : 'error';
       await pauseBeforeRetry(options, { operation: 'BatchGetItem', reason, attempt, items: refs.length, error });
