@@ -46,7 +46,9 @@ async function metrics(pipeline: TestPipeline): Promise<string> {
 function metric(text: string, name: string): number {
   const escaped = name.replace(/[{}"=]/g, (c) => `\\${c}`);
   const match = new RegExp(`^${escaped} (\\S+)$`, 'm').exec(text);
-  return match ? Number(match[1]) : 0;
+  // A series the writer does not export is a wrong name or a metric that vanished, never a zero.
+  if (!match) throw new Error(`the writer's /metrics has no series ${name}`);
+  return Number(match[1]);
 }
 
 async function waitForApplied(pipeline: TestPipeline, atLeast: number): Promise<void> {

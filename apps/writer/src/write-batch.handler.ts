@@ -2,9 +2,10 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { topicNames, type WriteCommand } from '@pg2ddb/contracts';
-import { persistCommands, TombstoneTables, type DynamoRetryEvent } from '@pg2ddb/dynamo';
+import { DynamoErrorCode, persistCommands, TombstoneTables, type DynamoRetryEvent } from '@pg2ddb/dynamo';
 import { errorCode, errorMessage, isRetriable } from '@pg2ddb/errors';
 import { buildDeadLetter, type IncomingBatch } from '@pg2ddb/kafka';
+import type { StoredVersions } from '@pg2ddb/sync';
 import type { Message, Producer } from 'kafkajs';
 import { decodeCommands } from './decode-commands';
 import { DYNAMO_CLIENT, KAFKA_PRODUCER, WRITER_CONFIG } from './tokens';
@@ -25,6 +26,9 @@ export class WriteBatchHandler {
   private readonly logger = new Logger(WriteBatchHandler.name);
   private readonly dlqTopic: string;
   private readonly tombstones: TombstoneTables;
+  // Per batch, the versions read on its first attempt, kept up to date with what was written: a
+  // retried batch reads no version again (its writes are conditional, so an old one is harmless).
+  private readonly versionCaches = new WeakMap<IncomingBatch, Map<string, StoredVersions>>();
 
   constructor(
     @Inject(WRITER_CONFIG) private readonly config: WriterConfig,
@@ -52,6 +56,8 @@ export class WriteBatchHandler {
       batch.heartbeat().catch(() => undefined);
     };
 
+    let versionCache = this.versionCaches.get(batch);
+    if (versionCache === undefined) this.versionCaches.set(batch, (versionCache = new Map()));
     const result = await persistCommands(this.dynamo, commands, {
       concurrency: this.config.PG2DDB_WRITER_CONCURRENCY,
       retry: {
@@ -69,6 +75,11 @@ export class WriteBatchHandler {
         this.metrics.requestSize.observe(requests);
         keepAlive();
       },
+      // Two writers must never own one partition: stop writing as soon as the group takes it away.
+      beforeWrite: () => batch.fence(),
+      // A retried batch was decided once already; its writes go out under DynamoDB's condition.
+      conditionalWrites: batch.attempt > 0,
+      versionCache,
     }).catch((error: unknown) => {
       this.metrics.backpressure.set(1);
       throw error;
@@ -86,7 +97,12 @@ export class WriteBatchHandler {
         return;
       }
       if (outcome.status !== 'failed') return;
-      if (isRetriable(outcome.error)) {
+      // An unrecognised error is retried with the batch, but only so often: then it is dead-lettered
+      // with its message rather than stalling the partition for good.
+      // (A later command of the same item, blocked behind it, goes with it: the item's order is kept in the DLQ.)
+      const unknown = errorCode(outcome.error) === DynamoErrorCode.UNKNOWN || errorCode(outcome.error.cause) === DynamoErrorCode.UNKNOWN;
+      const unknownGivenUp = unknown && batch.attempt + 1 >= this.config.PG2DDB_WRITER_UNKNOWN_ERROR_BATCH_ATTEMPTS;
+      if (isRetriable(outcome.error) && !unknownGivenUp) {
         retriable ??= outcome.error;
         return;
       }

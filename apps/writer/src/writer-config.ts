@@ -19,6 +19,11 @@ export const writerEnv = {
   },
   PG2DDB_WRITER_RETRY_BASE_MS: { description: 'first retry delay ceiling; doubles per attempt (full jitter)', default: 50, parse: int(1, 60_000) },
   PG2DDB_WRITER_RETRY_MAX_MS: { description: 'cap of one retry delay', default: 5000, parse: int(1, 600_000) },
+  PG2DDB_WRITER_UNKNOWN_ERROR_BATCH_ATTEMPTS: {
+    description: 'attempts at a whole batch before a command failing with an unrecognised DynamoDB error (DYNAMO_UNKNOWN) is dead-lettered instead of retried',
+    default: 5,
+    parse: int(1, 1000),
+  },
   PG2DDB_DYNAMO_SDK_MAX_ATTEMPTS: {
     description: "attempts the AWS SDK makes per request before the writer's own retries see the error (they multiply)",
     default: 2,

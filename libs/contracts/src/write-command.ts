@@ -55,6 +55,13 @@ export interface UpdateCommand extends CommandBase {
    * child rows, which have versions of their own. Absent: the item's `_ver` guards it and is set.
    */
   guard?: string;
+  /**
+   * Some of the row's values are unknown (Debezium's unchanged-TOAST placeholder), so this update
+   * cannot build the item on its own: it applies only to an item that already exists. On a
+   * missing item the writer dead-letters it (`DYNAMO_ITEM_MISSING`) instead of creating a partial
+   * item. Absent on whole-row updates (an embedded-children parent's upsert), which create the item.
+   */
+  partial?: true;
 }
 
 /** Delete the item (row deleted, or its computed key changed). */

@@ -23,6 +23,8 @@ export interface ApplyBatchOptions {
   concurrency: number;
   retry: RetryPolicy;
   onRetry?: (event: RetryEvent) => void;
+  /** Awaited before every write call; throwing rejects the whole applyBatch with that error (a fence). */
+  beforeWrite?: () => Promise<void>;
   /** Test seams: the sleep between attempts and the jitter source. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -89,6 +91,7 @@ export async function applyBatch(
   const attempt = async (index: number): Promise<CommandOutcome> => {
     const command = commands[index] as WriteCommand;
     for (let attemptNo = 1; ; attemptNo++) {
+      await options.beforeWrite?.();
       try {
         return (await applyCommand(client, command)) === 'applied' ? APPLIED : STALE;
       } catch (thrown) {

@@ -25,6 +25,26 @@ describe('applyCommand', () => {
     await expect(applyCommand(client, deleteCommand('t', 'k', 1))).resolves.toBe('stale');
   });
 
+  it('refuses a partial update of a missing item with DYNAMO_ITEM_MISSING instead of creating a partial item', async () => {
+    const partial = { ...updateCommand('t', 'k', 2, { a: { S: 'x' } }), partial: true as const };
+    const { client, sent } = fakeClient((command) => {
+      if (command.name === 'UpdateItemCommand') throw sdkError('ConditionalCheckFailedException');
+      return {};
+    });
+    await expect(applyCommand(client, partial)).rejects.toMatchObject({ code: DynamoErrorCode.ITEM_MISSING, retriable: false });
+    expect(sent[0]?.input.ConditionExpression).toBe('attribute_exists(#n1) AND (attribute_not_exists(#ver) OR #ver < :ver)');
+    expect(sent.map((entry) => entry.name)).toEqual(['UpdateItemCommand', 'GetItemCommand']);
+  });
+
+  it('reports a partial update of an item holding a newer version as stale', async () => {
+    const partial = { ...updateCommand('t', 'k', 2, { a: { S: 'x' } }), partial: true as const };
+    const { client } = fakeClient((command) => {
+      if (command.name === 'UpdateItemCommand') throw sdkError('ConditionalCheckFailedException');
+      return { Item: { pk: { S: 'k' } } };
+    });
+    await expect(applyCommand(client, partial)).resolves.toBe('stale');
+  });
+
   it('creates a missing parent map, then retries the update once', async () => {
     let calls = 0;
     const { client, sent } = fakeClient(() => {

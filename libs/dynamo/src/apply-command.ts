@@ -1,4 +1,4 @@
-import { type AttributeValue as SdkAttributeValue, DeleteItemCommand, type DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue as SdkAttributeValue, DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { UpdateCommand, WriteCommand } from '@pg2ddb/contracts';
 
 import { parseAttributePath } from './attribute-path';
@@ -8,6 +8,7 @@ import { buildEnsureParentMaps } from './ensure-parent-maps';
 import { buildGuardedDelete } from './guarded-delete';
 import { buildGuardedPut } from './guarded-put';
 import { buildGuardedUpdate } from './guarded-update';
+import { toSdkItem } from './to-sdk-attribute-value';
 
 /** What a guarded write did: written, or refused because the item already holds a newer or equal version. */
 export type ApplyOutcome = 'applied' | 'stale';
@@ -37,7 +38,10 @@ export async function applyCommand(client: DynamoDBClient, command: WriteCommand
         throw new DynamoError(DynamoErrorCode.INVALID_COMMAND, `Unknown write command op ${JSON.stringify((command as { op?: unknown }).op)}`);
     }
   } catch (error) {
-    if (isConditionalCheckFailed(error)) return explainRefusal(command, error);
+    if (isConditionalCheckFailed(error)) {
+      if (command.op === 'update' && command.partial === true && !(await itemExists(client, command))) throw itemMissing(command);
+      return explainRefusal(command, error);
+    }
     throw classifyDynamoError(error, {
       table: command?.table,
       entity: command?.entity,
@@ -81,4 +85,28 @@ async function applyUpdate(client: DynamoDBClient, command: UpdateCommand): Prom
     await client.send(new UpdateItemCommand(input));
     return 'applied';
   }
+}
+
+/** A consistent read of the item's key: did the guard fail because the item is missing? */
+async function itemExists(client: DynamoDBClient, command: UpdateCommand): Promise<boolean> {
+  const names: Record<string, string> = {};
+  Object.keys(command.key).forEach((name, index) => (names[`#k${index}`] = name));
+  const output = await client.send(
+    new GetItemCommand({
+      TableName: command.table,
+      Key: toSdkItem(command.key),
+      ConsistentRead: true,
+      ProjectionExpression: Object.keys(names).join(', '),
+      ExpressionAttributeNames: names,
+    }),
+  );
+  return output.Item !== undefined;
+}
+
+function itemMissing(command: UpdateCommand): DynamoError {
+  return new DynamoError(
+    DynamoErrorCode.ITEM_MISSING,
+    'Partial update of an item that does not exist: the change leaves some columns unchanged (unchanged TOAST values Debezium does not send), so it cannot build the item; the row\'s earlier state never reached DynamoDB (look for its earlier dead letter), or re-snapshot the row (or set REPLICA IDENTITY FULL on its table)',
+    { details: { table: command.table, entity: command.entity, version: command.version } },
+  );
 }

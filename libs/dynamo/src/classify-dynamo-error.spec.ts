@@ -54,8 +54,8 @@ describe('classifyDynamoError', () => {
     ['other validation', sdkError('ValidationException', 'Empty attribute name'), DynamoErrorCode.VALIDATION, false],
     ['condition', sdkError('ConditionalCheckFailedException'), DynamoErrorCode.CONDITION_FAILED, false],
     ['LSI collection full', sdkError('ItemCollectionSizeLimitExceededException'), DynamoErrorCode.ITEM_COLLECTION_TOO_LARGE, false],
-    ['our own bug', new TypeError('x is undefined'), DynamoErrorCode.UNKNOWN, false],
-    ['a thrown string', 'boom', DynamoErrorCode.UNKNOWN, false],
+    ['our own bug', new TypeError('x is undefined'), DynamoErrorCode.UNKNOWN, true],
+    ['a thrown string', 'boom', DynamoErrorCode.UNKNOWN, true],
   ];
 
   it.each(cases)('%s → %s (retriable %s)', (_label, error, code, retriable) => {

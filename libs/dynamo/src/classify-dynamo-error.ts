@@ -76,8 +76,9 @@ export function isInvalidDocumentPath(error: unknown): boolean {
 /**
  * Turns anything an SDK call threw into a {@link DynamoError} with a code and the right
  * `retriable` flag: throttling, 5xx, network faults, timeouts and environment faults (missing
- * table, credentials) are retriable; validation failures (item too large, bad key) and anything
- * unrecognised are permanent. Our own errors pass through unchanged.
+ * table, credentials) and anything unrecognised (`DYNAMO_UNKNOWN`: the caller caps its retries)
+ * are retriable; validation failures (item too large, bad key) are permanent. Our own errors pass
+ * through unchanged.
  */
 export function classifyDynamoError(error: unknown, details: Record<string, unknown> = {}): DynamoError {
   if (error instanceof DynamoError) return error;
@@ -124,5 +125,8 @@ function codeFor(
     const throttling = (shape.$retryable as { throttling?: boolean }).throttling === true;
     return [throttling ? DynamoErrorCode.THROTTLED : DynamoErrorCode.SERVICE_UNAVAILABLE, true];
   }
-  return [DynamoErrorCode.UNKNOWN, false];
+  // Unrecognised: most likely a fault of DynamoDB or of the way there that the SDK has no name for
+  // (a new error type, a proxy's answer). Retried like any fault; callers cap how long (the writer
+  // dead-letters a command whose unknown error outlasts PG2DDB_WRITER_UNKNOWN_ERROR_BATCH_ATTEMPTS).
+  return [DynamoErrorCode.UNKNOWN, true];
 }

@@ -36,11 +36,13 @@ export enum DynamoErrorCode {
   TABLE_MISMATCH = 'DYNAMO_TABLE_MISMATCH',
   /** The table or a GSI did not become ACTIVE within the wait timeout; retriable. */
   TABLE_NOT_ACTIVE = 'DYNAMO_TABLE_NOT_ACTIVE',
+  /** A partial update (unknown TOAST values) of an item that does not exist: it cannot build the item; permanent. */
+  ITEM_MISSING = 'DYNAMO_ITEM_MISSING',
   /** Not attempted because an earlier command for the same item failed retriably; retriable. */
   PRECEDING_COMMAND_FAILED = 'DYNAMO_PRECEDING_COMMAND_FAILED',
   /** Invalid options passed to a function of this lib (a programming error); permanent. */
   INVALID_OPTIONS = 'DYNAMO_INVALID_OPTIONS',
-  /** Anything unrecognised; permanent, so it reaches the DLQ with its message rather than looping. */
+  /** Anything unrecognised; retriable but capped: the writer dead-letters it when it outlasts its retries. */
   UNKNOWN = 'DYNAMO_UNKNOWN',
 }
 

@@ -46,7 +46,9 @@ export function buildGuardedUpdate(command: UpdateCommand): UpdateItemCommandInp
   }
   builder.names[VERSION_GUARD.nameToken] = VERSION_GUARD.attribute;
   builder.values[VERSION_GUARD.valueToken] = { S: command.version };
-  const versionCondition = guard ? `attribute_not_exists(${guard}) OR ${guard} < ${VERSION_GUARD.valueToken}` : VERSION_GUARD.condition;
+  let versionCondition = guard ? `attribute_not_exists(${guard}) OR ${guard} < ${VERSION_GUARD.valueToken}` : VERSION_GUARD.condition;
+  // A partial update only changes an existing item; on a missing one it would create a partial item.
+  if (command.partial === true) versionCondition = `${itemExistsCondition(builder, command)} AND (${versionCondition})`;
   return {
     TableName: command.table,
     Key: toSdkItem(command.key),
@@ -58,6 +60,12 @@ export function buildGuardedUpdate(command: UpdateCommand): UpdateItemCommandInp
     // parent attribute that is not a map (see applyCommand).
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };
+}
+
+/** `attribute_exists(#k)` over the item's first key attribute: true exactly when the item exists. */
+function itemExistsCondition(builder: ExpressionBuilder, command: UpdateCommand): string {
+  const [keyName] = Object.keys(command.key);
+  return `attribute_exists(${builder.name(keyName as string)})`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { DeleteCommand, WriteCommand } from '@pg2ddb/contracts';
-import { planItemWrites, type CommandFate } from '@pg2ddb/sync';
+import { planItemWrites, type CommandFate, type StoredVersions } from '@pg2ddb/sync';
 
 import { applyBatch, type RetryEvent } from './apply-batch';
 import type { RetryPolicy } from './backoff-delay';
@@ -44,6 +44,19 @@ export interface PersistOptions {
   onRetry?: (event: DynamoRetryEvent | (RetryEvent & { operation: 'single' })) => void;
   /** Every BatchWriteItem call, with its number of requests. */
   onBatchCall?: (requests: number) => void;
+  /**
+   * Awaited before every write call (batch or single); throwing stops the batch, and
+   * persistCommands rejects with that error. The writer fences a revoked partition with it.
+   */
+  beforeWrite?: () => Promise<void>;
+  /** Write everything conditionally (single-item writes under the guard), e.g. when the batch is retried. */
+  conditionalWrites?: boolean;
+  /**
+   * Stored versions known from an earlier attempt at the same batch, by item id: those items are
+   * not read again, and the map is kept up to date with what this call read and wrote. Only sound
+   * with `conditionalWrites` (a cached version may be older than the table's; the condition decides).
+   */
+  versionCache?: Map<string, StoredVersions>;
   /** Test seams. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -98,7 +111,16 @@ export async function persistCommands(
   });
 
   const retryOptions = { retry: options.retry, onRetry: options.onRetry, sleep: options.sleep, random: options.random };
-  const stored = await readStoredVersions(client, [...refs.values()], { ...retryOptions, concurrency: options.concurrency });
+  const cache = options.versionCache;
+  const toRead = [...refs.values()].filter((ref) => !cache?.has(ref.id));
+  const stored = await readStoredVersions(client, toRead, { ...retryOptions, concurrency: options.concurrency });
+  if (cache) {
+    for (const ref of toRead) if (!stored.refused.has(ref.id)) cache.set(ref.id, { ...(stored.versions.get(ref.id) ?? {}) });
+    for (const ref of refs.values()) {
+      const known = cache.get(ref.id);
+      if (known !== undefined) stored.versions.set(ref.id, { ...known });
+    }
+  }
   const readable = valid.filter((index, position) => {
     const refused = stored.refused.get(ids[position] as string);
     if (refused !== undefined) outcomes[index] = { status: 'failed', error: refused };
@@ -130,13 +152,16 @@ export async function persistCommands(
         requests.push({ table: write.command.table, keyNames, owner, request: { PutRequest: { Item: buildGuardedPut(write.command).Item } } });
         return;
       }
-      if (write.itemExists) requests.push({ table: write.command.table, keyNames, owner, request: { DeleteRequest: { Key: toSdkItem(write.command.key) } } });
+      if (write.itemExists) {
+        requests.push({ table: write.command.table, keyNames, owner, version: write.command.version, request: { DeleteRequest: { Key: toSdkItem(write.command.key) } } });
+      }
       requests.push(tombstoneRequest(write.command, tombstoneTables, keyNames, owner, nowSeconds + options.tombstoneTtlSeconds));
     } catch (error) {
       outcomes[owner] = { status: 'failed', error: classifyDynamoError(error) };
     }
   });
-  const batchFailures = await writeItemBatches(client, requests, { ...retryOptions, concurrency: options.concurrency, onCall: options.onBatchCall });
+  const writeOptions = { ...retryOptions, concurrency: options.concurrency, onCall: options.onBatchCall, beforeWrite: options.beforeWrite };
+  const batchFailures = await writeItemBatches(client, requests, { ...writeOptions, conditional: options.conditionalWrites === true });
   for (const [owner, error] of batchFailures.retriable) outcomes[owner] = { status: 'failed', error };
   const refusedOwners = [...new Set(batchFailures.refused.keys())].filter((owner) => !batchFailures.retriable.has(owner));
   const landed = await landedDespiteRefusal(client, refusedOwners, commands, tombstoneTables, { ...retryOptions, concurrency: options.concurrency });
@@ -155,6 +180,7 @@ export async function persistCommands(
     concurrency: options.concurrency,
     retry: options.retry,
     onRetry: (event) => options.onRetry?.({ ...event, operation: 'single' }),
+    beforeWrite: options.beforeWrite,
     sleep: options.sleep,
     random: options.random,
   });
@@ -172,13 +198,14 @@ export async function persistCommands(
   const tombstones = deletedSingly.map(({ index, command }) =>
     tombstoneRequest(command, tombstoneTables, Object.keys(command.key), index, nowSeconds + options.tombstoneTtlSeconds),
   );
-  const tombstoneFailures = await writeItemBatches(client, tombstones, { ...retryOptions, concurrency: options.concurrency, onCall: options.onBatchCall });
+  const tombstoneFailures = await writeItemBatches(client, tombstones, writeOptions);
   for (const { index } of deletedSingly) {
     const error = tombstoneFailures.retriable.get(index) ?? tombstoneFailures.refused.get(index);
     outcomes[index] = error === undefined ? APPLIED : { status: 'failed', error };
   }
 
   const final = outcomes.map((outcome) => outcome ?? STALE);
+  if (cache) rememberWrites(cache, commands, final);
   const counts = { applied: 0, stale: 0, superseded: 0, failed: 0 };
   for (const outcome of final) counts[outcome.status]++;
   return { outcomes: final, counts };
@@ -212,7 +239,7 @@ async function landedDespiteRefusal(
   for (const owner of owners) {
     const command = commands[owner] as WriteCommand;
     const versions = stored.versions.get(itemIdentity(command.table, command.key));
-    const written = command.op === 'delete' ? versions?.item === undefined && versions?.tombstone === command.version : versions?.item === command.version;
+    const written = command.op === 'delete' ? versions?.item === undefined && versions?.exists !== true && versions?.tombstone === command.version : versions?.item === command.version;
     if (written) landed.add(owner);
   }
   return landed;
@@ -233,4 +260,17 @@ function tombstoneRequest(
     },
   };
   return { table: tombstoneTables.get(command.table) as string, keyNames, owner, request: { PutRequest: item } };
+}
+
+/** What the table holds after the applied commands, in input order (the next attempt reads no version it wrote). */
+function rememberWrites(cache: Map<string, StoredVersions>, commands: readonly WriteCommand[], outcomes: readonly PersistOutcome[]): void {
+  outcomes.forEach((outcome, index) => {
+    if (outcome.status !== 'applied') return;
+    const command = commands[index] as WriteCommand;
+    const id = itemIdentity(command.table, command.key);
+    const known = cache.get(id) ?? {};
+    if (command.op === 'delete') cache.set(id, { tombstone: command.version });
+    else if (command.op === 'update' && command.guard !== undefined) cache.set(id, { ...known, exists: true });
+    else cache.set(id, { ...known, item: command.version, exists: true });
+  });
 }

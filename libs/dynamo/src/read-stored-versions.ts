@@ -83,10 +83,17 @@ async function readChunk(client: DynamoDBClient, refs: ItemRef[], options: Dynam
           const item = fromSdkItem(sdkItem);
           const id = itemIdentity(first.table, pick(item, keyNames));
           const version = item[VERSION_GUARD.attribute];
-          if (version === undefined || !('S' in version)) continue;
+          const known = version !== undefined && 'S' in version ? version.S : undefined;
           const stored = result.versions.get(id) ?? {};
-          if (tombstone) stored.tombstone = version.S;
-          else stored.item = version.S;
+          if (tombstone) {
+            if (known === undefined) continue;
+            stored.tombstone = known;
+          } else {
+            // An item without `_ver` (loaded by another tool, a parent created by a child's update)
+            // still exists: a delete must remove it.
+            stored.exists = true;
+            if (known !== undefined) stored.item = known;
+          }
           result.versions.set(id, stored);
         }
       }
@@ -100,7 +107,10 @@ async function readChunk(client: DynamoDBClient, refs: ItemRef[], options: Dynam
       request = unprocessed;
     } catch (thrown) {
       const error = classifyDynamoError(thrown, { table: first.table, operation: 'BatchGetItem' });
-      if (!error.retriable) return splitOrRefuse(client, refs, error, options, result);
+      // An unknown error that outlasts the retries is isolated to its item like a permanent one (capped).
+      if (!error.retriable || (error.code === DynamoErrorCode.UNKNOWN && attempt >= options.retry.maxAttempts)) {
+        return splitOrRefuse(client, refs, error, options, result);
+      }
       if (attempt >= options.retry.maxAttempts) throw error;
       const reason = error.code === DynamoErrorCode.THROTTLED ? 'throttled' : 'error';
       await pauseBeforeRetry(options, { operation: 'BatchGetItem', reason, attempt, items: refs.length, error });

@@ -1,11 +1,12 @@
-import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DeleteItemCommand, type DynamoDBClient, PutItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 
-import { classifyDynamoError } from './classify-dynamo-error';
+import { classifyDynamoError, isConditionalCheckFailed } from './classify-dynamo-error';
 import { DynamoErrorCode, type DynamoError } from './dynamo-error';
 import { pauseBeforeRetry, type DynamoRetryOptions } from './dynamo-retry';
 import { chunksOf, forEachConcurrently } from './for-each-concurrently';
 import { fromSdkItem } from './from-sdk-attribute-value';
 import { itemIdentity } from './item-identity';
+import { VERSION_GUARD } from './version-guard';
 
 /** One put or delete for BatchWriteItem, and who asked for it. */
 export interface ItemWriteRequest {
@@ -15,6 +16,18 @@ export interface ItemWriteRequest {
   keyNames: readonly string[];
   /** Caller's reference, reported back on failure. */
   owner: number;
+  /** The version this request writes (a put's item carries it as `_ver`; a delete's is given here). */
+  version?: string;
+}
+
+/** How writeItemBatches fences and guards its calls. */
+export interface WriteBatchOptions extends DynamoRetryOptions {
+  concurrency: number;
+  onCall?: (requests: number) => void;
+  /** Awaited before every write call; throwing stops the writes (e.g. the partition was revoked). */
+  beforeWrite?: () => Promise<void>;
+  /** Write every request as a conditional single-item write from the start (e.g. a retried batch). */
+  conditional?: boolean;
 }
 
 /** Requests that did not succeed: retriable ones ran out of attempts; refused ones failed a whole call permanently. */
@@ -36,25 +49,37 @@ const REQUESTS_PER_CALL = 25;
  * stored versions, that every request here is newer than what the table holds. A call that fails
  * permanently (one item over 400 KB fails the whole call) reports all its requests as `refused`,
  * for the caller to redo them one by one and find the culprit.
+ *
+ * A write that follows a retry is conditional: requests sent again after an error or as
+ * unprocessed go out as single PutItem/DeleteItem calls under the version guard, never as a second
+ * unconditional BatchWriteItem. The versions were read before the first attempt; by the time a
+ * retry lands another writer may own the item (this one was expelled from its group while
+ * DynamoDB was down) and may have written a newer version, which the condition then keeps.
  */
-export async function writeItemBatches(
-  client: DynamoDBClient,
-  requests: readonly ItemWriteRequest[],
-  options: DynamoRetryOptions & { concurrency: number; onCall?: (requests: number) => void },
-): Promise<ItemBatchFailures> {
+export async function writeItemBatches(client: DynamoDBClient, requests: readonly ItemWriteRequest[], options: WriteBatchOptions): Promise<ItemBatchFailures> {
   const failures: ItemBatchFailures = { retriable: new Map(), refused: new Map() };
   await forEachConcurrently(chunksOf(requests, REQUESTS_PER_CALL), options.concurrency, (chunk) => writeChunk(client, chunk, options, failures));
   return failures;
 }
 
-async function writeChunk(
-  client: DynamoDBClient,
-  chunk: ItemWriteRequest[],
-  options: DynamoRetryOptions & { onCall?: (requests: number) => void },
-  failures: ItemBatchFailures,
-): Promise<void> {
+async function writeChunk(client: DynamoDBClient, chunk: ItemWriteRequest[], options: WriteBatchOptions, failures: ItemBatchFailures): Promise<void> {
   let pending = chunk;
+  let conditional = options.conditional === true;
   for (let attempt = 1; pending.length > 0; attempt++) {
+    await options.beforeWrite?.();
+    if (conditional) {
+      const failed = await writeConditionally(client, pending, failures);
+      if (failed.length === 0) return;
+      pending = failed.map((entry) => entry.entry);
+      const error = (failed[0] as { error: DynamoError }).error;
+      if (attempt >= options.retry.maxAttempts) {
+        for (const { entry, error: itsError } of failed) failures.retriable.set(entry.owner, itsError);
+        return;
+      }
+      const reason = error.code === DynamoErrorCode.THROTTLED ? 'throttled' : 'error';
+      await pauseBeforeRetry(options, { operation: 'BatchWriteItem', reason, attempt, items: pending.length, error });
+      continue;
+    }
     const requestItems: Record<string, WriteRequest[]> = {};
     for (const entry of pending) (requestItems[entry.table] ??= []).push(entry.request);
     try {
@@ -72,6 +97,7 @@ async function writeChunk(
         for (const entry of pending) failures.retriable.set(entry.owner, error);
         return;
       }
+      conditional = true;
       await pauseBeforeRetry(options, { operation: 'BatchWriteItem', reason: 'unprocessed', attempt, items: pending.length });
     } catch (thrown) {
       const error = classifyDynamoError(thrown, { operation: 'BatchWriteItem', tables: Object.keys(requestItems) });
@@ -84,9 +110,44 @@ async function writeChunk(
         return;
       }
       const reason = error.code === DynamoErrorCode.THROTTLED ? 'throttled' : 'error';
+      // The call may have landed with its answer lost; either way the retry must not overwrite blindly.
+      conditional = true;
       await pauseBeforeRetry(options, { operation: 'BatchWriteItem', reason, attempt, items: pending.length, error });
     }
   }
+}
+
+/**
+ * Each request as a single-item write under the version guard. A refused condition means the
+ * table already holds this version or a newer one: done. Permanent errors go to `failures.refused`
+ * (the caller redoes those commands on its single-item path); retriable ones are returned.
+ */
+async function writeConditionally(
+  client: DynamoDBClient,
+  entries: readonly ItemWriteRequest[],
+  failures: ItemBatchFailures,
+): Promise<Array<{ entry: ItemWriteRequest; error: DynamoError }>> {
+  const failed: Array<{ entry: ItemWriteRequest; error: DynamoError }> = [];
+  for (const entry of entries) {
+    const put = entry.request.PutRequest?.Item;
+    const version = entry.version ?? (put?.[VERSION_GUARD.attribute]?.S as string | undefined);
+    const guard = {
+      ConditionExpression: VERSION_GUARD.condition,
+      ExpressionAttributeNames: { [VERSION_GUARD.nameToken]: VERSION_GUARD.attribute },
+      ExpressionAttributeValues: { [VERSION_GUARD.valueToken]: { S: version ?? '' } },
+    };
+    try {
+      if (version === undefined) throw new Error(`no version for a conditional write to ${entry.table}`);
+      if (put) await client.send(new PutItemCommand({ TableName: entry.table, Item: put, ...guard }));
+      else await client.send(new DeleteItemCommand({ TableName: entry.table, Key: entry.request.DeleteRequest?.Key, ...guard }));
+    } catch (thrown) {
+      if (isConditionalCheckFailed(thrown)) continue;
+      const error = classifyDynamoError(thrown, { operation: put ? 'PutItem' : 'DeleteItem', table: entry.table });
+      if (error.retriable) failed.push({ entry, error });
+      else failures.refused.set(entry.owner, error);
+    }
+  }
+  return failed;
 }
 
 function identityOf(entry: ItemWriteRequest): string {

@@ -9,6 +9,22 @@ export interface IncomingBatch {
   messages: KafkaMessage[];
   /** Keep the group membership alive during long work. */
   heartbeat(): Promise<void>;
+  /**
+   * Call before each write decided from this batch: throws when this member may no longer own the
+   * partition (a heartbeat said the group is rebalancing or forgot this member, the consumer is
+   * stopping, or the partition was sought elsewhere), so an expelled member never writes after its
+   * successor. Heartbeats otherwise (kafkajs sends one at most every `heartbeatInterval`).
+   */
+  fence(): Promise<void>;
+  /** 0 on the first attempt at this batch; higher when the transport retries it after a failure. */
+  attempt: number;
+}
+
+// Heartbeat answers that mean this member's partitions are (being) taken from it.
+const MEMBERSHIP_LOST = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'NOT_COORDINATOR_FOR_GROUP', 'FENCED_INSTANCE_ID']);
+
+function losesMembership(error: unknown): boolean {
+  return MEMBERSHIP_LOST.has(String((error as { type?: unknown } | undefined)?.type));
 }
 
 export interface BatchSubscription {
@@ -96,11 +112,44 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         const pattern = patternByTopic.get(batch.topic);
         const handler = pattern === undefined ? undefined : this.getHandlerByPattern(pattern);
         if (!handler || batch.messages.length === 0) return;
-        const incoming: IncomingBatch = { topic: batch.topic, partition: batch.partition, messages: batch.messages, heartbeat };
-        await this.runUntilDone(async () => {
-          const result = await handler(incoming);
-          if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
-        }, () => isRunning() && !isStale() && this.running, heartbeat, batch.topic, batch.partition);
+        // The first heartbeat error that says the partition is being taken away fences the batch:
+        // no write after it, no retry, no commit; it is rethrown so kafkajs rejoins the group.
+        let fenced: unknown;
+        const beat = async (): Promise<void> => {
+          try {
+            await heartbeat();
+          } catch (error) {
+            if (losesMembership(error)) fenced ??= error;
+            throw error;
+          }
+        };
+        const owned = (): boolean => fenced === undefined && isRunning() && !isStale() && this.running;
+        const incoming: IncomingBatch = {
+          topic: batch.topic,
+          partition: batch.partition,
+          messages: batch.messages,
+          heartbeat: beat,
+          attempt: 0,
+          fence: async () => {
+            if (fenced !== undefined) throw fenced;
+            if (!owned()) throw new Error(`${batch.topic}[${batch.partition}]: the consumer is stopping or the partition was sought elsewhere; the batch is abandoned`);
+            await beat();
+          },
+        };
+        await this.runUntilDone(
+          async (attempt) => {
+            incoming.attempt = attempt;
+            const result = await handler(incoming);
+            if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+          },
+          owned,
+          beat,
+          batch.topic,
+          batch.partition,
+        ).catch((error: unknown) => {
+          throw fenced ?? error;
+        });
+        if (fenced !== undefined) throw fenced;
         if (!isRunning() || isStale()) return;
         const last = batch.messages[batch.messages.length - 1] as KafkaMessage;
         // Resolving moves the consumer's in-memory position; without it the batch is fetched again.
@@ -111,7 +160,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   }
 
   private async runUntilDone(
-    work: () => Promise<void>,
+    work: (attempt: number) => Promise<void>,
     canGoOn: () => boolean,
     heartbeat: () => Promise<void>,
     topic: string,
@@ -120,7 +169,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     const { initialMs, maxMs } = this.options.retry ?? { initialMs: 200, maxMs: 30000 };
     for (let attempt = 0; ; attempt++) {
       try {
-        await work();
+        await work(attempt);
         return;
       } catch (error) {
         if (!canGoOn()) throw error;

@@ -176,7 +176,7 @@ describe('mapChange: unchanged TOAST values (the unavailable-value placeholder)'
   it('updates the known attributes and leaves that one untouched', () => {
     const commands = mapChange(compiled, accountEvent({ op: 'u', after: { ...account, notes: P } }), context);
     const { notes: _untouched, ...set } = accountAttributes;
-    expect(commands).toEqual([{ ...base, entity: 'Account', key: accountKey, op: 'update', set: { ...set, ...ver }, remove: ['region', 'GSI2PK'] }]);
+    expect(commands).toEqual([{ ...base, entity: 'Account', key: accountKey, op: 'update', set: { ...set, ...ver }, remove: ['region', 'GSI2PK'], partial: true }]);
   });
 
   it('uses the old value when REPLICA IDENTITY FULL provides it', () => {

@@ -231,7 +231,8 @@ class CommandWriter {
       return { v, table, key, entity: name, version, source, op: 'put', item: this.versioned(copy({}, key), attributes.set) };
     }
     // Partial (TOAST) or parent of embedded children: an update leaves other attributes alone.
-    return this.update(key, this.versioned({}, attributes.set), [...attributes.remove]);
+    // With values unknown the update cannot stand for the whole row: it may only change an existing item.
+    return this.update(key, this.versioned({}, attributes.set), [...attributes.remove], undefined, attributes.unavailable.length > 0);
   }
 
   /** Remove what the (old) row mapped to. */
@@ -245,9 +246,9 @@ class CommandWriter {
     return { v, table, key, entity, version, source, op: 'delete' };
   }
 
-  private update(key: AttributeMap, set: AttributeMap, remove: string[], guard?: string): WriteCommand {
+  private update(key: AttributeMap, set: AttributeMap, remove: string[], guard?: string, partial = false): WriteCommand {
     const { v, table, entity, version, source } = this.base();
-    return { v, table, key, entity, version, source, op: 'update', set, remove, ...(guard === undefined ? {} : { guard }) };
+    return { v, table, key, entity, version, source, op: 'update', set, remove, ...(guard === undefined ? {} : { guard }), ...(partial ? { partial: true } : {}) };
   }
 
   private base() {

@@ -6,6 +6,7 @@ import { diffItems } from '@pg2ddb/sync';
 import type { Pool } from 'pg';
 
 import type { DriftCandidate } from './drift-candidate';
+import { diffChildren, readExpectedChildren, withChildDifferences } from './embedded-children';
 import { expectedItem, keyIdentity, keyOf, sourceKeyOf, sourceKeyOfItem, type EntityView } from './entity-view';
 
 export interface CompareOptions {
@@ -68,9 +69,10 @@ export async function compareEntity(pg: Pool, dynamo: DynamoDBClient, view: Enti
       }
     }
     const actual = await batchGetItems(dynamo, { table: view.table.name, keys: expected.map((e) => e.key), keyNames: view.keyNames, concurrency: options.concurrency ?? 4 });
+    const children = await childrenOf(pg, view, rows);
     expected.forEach((want, index) => {
       result.checked++;
-      const diff = diffItems(want.item, actual[index], { ignore: view.ignore });
+      const diff = diffWithChildren(view, want.item, actual[index], children);
       if (diff) addCandidate({ key: want.key, sourceKey: want.sourceKey, diff });
       else result.matched++;
     });
@@ -106,6 +108,7 @@ export async function compareEntity(pg: Pool, dynamo: DynamoDBClient, view: Enti
   await scanEntityItems(dynamo, { table: view.table.name, entityType: view.entity.entityType, segments: scanLoops, concurrency: scanLoops }, async (items) => {
     const withKeys = items.map((item) => ({ item, sourceKey: sourceKeyOfItem(view, item) }));
     const rows = await readRowsByKeys(pg, view.source, withKeys.flatMap((entry) => (entry.sourceKey ? [entry.sourceKey] : [])));
+    const children = await childrenOf(pg, view, rows);
     const expectedByKey = new Map<string, { item: AttributeMap; sourceKey: Record<string, string> }>();
     for (const row of rows) {
       try {
@@ -120,7 +123,7 @@ export async function compareEntity(pg: Pool, dynamo: DynamoDBClient, view: Enti
       const expected = expectedByKey.get(keyIdentity(view, key));
       result.checked++;
       if (expected) backed++;
-      const diff = diffItems(expected?.item, item, { ignore: view.ignore });
+      const diff = diffWithChildren(view, expected?.item, item, children);
       if (diff) addCandidate({ key, sourceKey: expected?.sourceKey ?? sourceKey, diff });
       else result.matched++;
     }
@@ -153,6 +156,20 @@ export async function compareEntity(pg: Pool, dynamo: DynamoDBClient, view: Enti
   });
   result.checked = comparedByScan.checked;
   return result;
+}
+
+/** The embedded children the given parent rows should have, by parent item (none when the entity has no children). */
+async function childrenOf(pg: Pool, view: EntityView, rows: readonly RawRow[]) {
+  if (!view.children || view.children.length === 0) return undefined;
+  return (await readExpectedChildren(pg, view.children, rows, (key) => keyIdentity(view, key))).expected;
+}
+
+/** The item's own diff, with its embedded children's differences folded in. */
+function diffWithChildren(view: EntityView, expected: AttributeMap | undefined, actual: AttributeMap | undefined, children: Awaited<ReturnType<typeof childrenOf>>) {
+  const diff = diffItems(expected, actual, { ignore: view.ignore });
+  if (!children || !view.children || expected === undefined) return diff;
+  const entries = children.get(keyIdentity(view, keyOf(view, actual ?? expected)));
+  return withChildDifferences(diff, diffChildren(view.children, entries, actual), actual);
 }
 
 function recentWindow(view: EntityView, recent: CompareOptions['recent']): { sql: string; params: unknown[] } {

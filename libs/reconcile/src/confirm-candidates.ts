@@ -6,6 +6,7 @@ import { diffItems } from '@pg2ddb/sync';
 import type { Pool } from 'pg';
 
 import type { DriftCandidate } from './drift-candidate';
+import { diffChildren, readExpectedChildren, withChildDifferences, type ExpectedChildren } from './embedded-children';
 import { expectedItem, keyIdentity, sourceKeyOf, type EntityView } from './entity-view';
 import { waitForPipeline, type PipelineProgress } from './wait-for-pipeline';
 
@@ -41,10 +42,12 @@ export async function confirmCandidates(
   let pending = [...candidates];
   for (let round = 0; round < (options.rounds ?? 5) && pending.length > 0; round++) {
     const before = await rowsByPk(pg, view, pending);
+    const childrenBefore = await children(pg, view, before);
     const lsn = await currentWalLsn(pg);
     if (!(await waitForPipeline(pg, progress, lsn, Math.max(0, deadline - Date.now())))) break;
     const items = await batchGetItems(dynamo, { table: view.table.name, keys: pending.map((candidate) => candidate.key), keyNames: view.keyNames });
     const after = await rowsByPk(pg, view, pending);
+    const childrenAfter = await children(pg, view, after);
     const next: DriftCandidate[] = [];
     pending.forEach((candidate, index) => {
       const id = candidate.sourceKey ? pkIdentity(view, candidate.sourceKey) : undefined;
@@ -59,20 +62,46 @@ export async function confirmCandidates(
           // An unmappable row expects no item (its change sits in the DLQ).
         }
       }
-      const diff = diffItems(expected, items[index], { ignore: view.ignore });
+      const itemId = keyIdentity(view, candidate.key);
+      const diff = withChildren(view, diffItems(expected, items[index], { ignore: view.ignore }), expected, items[index], childrenBefore?.expected.get(itemId));
       if (!diff) return;
       const later = id === undefined ? undefined : after.get(id);
-      const stable = (row?.[XMIN_COLUMN] ?? null) === (later?.[XMIN_COLUMN] ?? null);
+      const stable =
+        (row?.[XMIN_COLUMN] ?? null) === (later?.[XMIN_COLUMN] ?? null) &&
+        (childrenBefore?.versions.get(itemId) ?? null) === (childrenAfter?.versions.get(itemId) ?? null);
       if (stable) confirmed.push({ key: candidate.key, sourceKey: row ? sourceKeyOf(view, row) : candidate.sourceKey, diff });
       // The row moved on; an item that already shows the newer row version is in sync.
-      else if (!matchesRow(view, candidate, later, items[index])) next.push(candidate);
+      else if (!matchesRow(view, candidate, later, items[index], childrenAfter?.expected.get(itemId))) next.push(candidate);
     });
     pending = next;
   }
   return { confirmed, inFlight: pending.length };
 }
 
-function matchesRow(view: EntityView, candidate: DriftCandidate, row: RawRow | undefined, item: AttributeMap | undefined): boolean {
+/** The parent rows' embedded children, with their row versions (undefined for an entity without children). */
+async function children(pg: Pool, view: EntityView, rows: ReadonlyMap<string, RawRow>) {
+  if (!view.children || view.children.length === 0) return undefined;
+  return readExpectedChildren(pg, view.children, [...rows.values()], (key) => keyIdentity(view, key), { withXmin: true });
+}
+
+function withChildren(
+  view: EntityView,
+  diff: ReturnType<typeof diffItems>,
+  expected: AttributeMap | undefined,
+  item: AttributeMap | undefined,
+  entries: ReturnType<ExpectedChildren['get']>,
+): ReturnType<typeof diffItems> {
+  if (!view.children || expected === undefined) return diff;
+  return withChildDifferences(diff, diffChildren(view.children, entries, item), item);
+}
+
+function matchesRow(
+  view: EntityView,
+  candidate: DriftCandidate,
+  row: RawRow | undefined,
+  item: AttributeMap | undefined,
+  entries?: ReturnType<ExpectedChildren['get']>,
+): boolean {
   let expected: AttributeMap | undefined;
   if (row) {
     try {
@@ -82,7 +111,7 @@ function matchesRow(view: EntityView, candidate: DriftCandidate, row: RawRow | u
       expected = undefined;
     }
   }
-  return diffItems(expected, item, { ignore: view.ignore }) === undefined;
+  return withChildren(view, diffItems(expected, item, { ignore: view.ignore }), expected, item, entries) === undefined;
 }
 
 async function rowsByPk(pg: Pool, view: EntityView, candidates: readonly DriftCandidate[]): Promise<Map<string, RawRow>> {

@@ -2,6 +2,8 @@ import type { AttributeMap, AttributeValue, TableSpec } from '@pg2ddb/contracts'
 import { mapRow, type CompiledEntity, type CompiledMapping, type MappedRow } from '@pg2ddb/mapping';
 import type { KeysetSource, RawRow } from '@pg2ddb/postgres';
 
+import type { ChildView } from './embedded-children';
+
 /**
  * Everything the reconciler needs to know about one item-mode entity: how to read its rows, map
  * them, name their items and find a row again from an item.
@@ -11,8 +13,10 @@ export interface EntityView {
   table: TableSpec;
   source: KeysetSource;
   keyNames: readonly string[];
-  /** Attributes owned by embedded child entities: not this entity's to compare. */
+  /** Attributes owned by embedded child entities: left out of the item's own comparison. */
   ignore: readonly string[];
+  /** The embedded child entities, compared entry by entry with their rows (see `childViews`). */
+  children?: readonly ChildView[];
   /** Primary key column → the item attribute holding it (undefined when a PK column is not stored). */
   pkAttributes: ReadonlyMap<string, string> | undefined;
   columnTypes: Readonly<Record<string, string>>;

@@ -5,6 +5,7 @@ import type { Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 
 import type { DriftCandidate } from './drift-candidate';
+import { readExpectedChildren, type ExpectedChildren } from './embedded-children';
 import { expectedItem, keyIdentity, type EntityView } from './entity-view';
 
 /** What a repair sent through the pipeline. */
@@ -37,6 +38,7 @@ export async function repairDrift(pg: Pool, producer: Producer, view: EntityView
   const client = await pg.connect();
   let lsn: bigint;
   let rows;
+  let children: ExpectedChildren | undefined;
   try {
     await client.query('BEGIN');
     if (toDelete.length > 0) await client.query(`LOCK TABLE ${quoteIdent(view.source.schema)}.${quoteIdent(view.source.table)} IN SHARE MODE`);
@@ -46,6 +48,10 @@ export async function repairDrift(pg: Pool, producer: Producer, view: EntityView
       [...toPut, ...toDelete].flatMap((candidate) => (candidate.sourceKey ? [candidate.sourceKey] : [])),
       toDelete.length > 0 ? undefined : 'FOR SHARE',
     );
+    // Embedded children are repaired entry by entry, from their rows read under the same lock.
+    if (view.children && view.children.length > 0) {
+      children = (await readExpectedChildren(client, view.children, rows, (key) => keyIdentity(view, key), { lock: 'FOR SHARE' })).expected;
+    }
     const { rows: position } = await client.query<{ lsn: string }>(`SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::text AS lsn`);
     lsn = BigInt(position[0]!.lsn);
     await client.query(`SELECT pg_logical_emit_message(true, 'pg2ddb.repair', $1)`, [context.runId]);
@@ -92,8 +98,9 @@ export async function repairDrift(pg: Pool, producer: Producer, view: EntityView
       // Embedded children live in this item: set the entity's attributes, keep the children.
       const set: AttributeMap = {};
       for (const [name, value] of Object.entries(item)) if (!view.keyNames.includes(name) && name !== RESERVED_ATTRIBUTES.version) set[name] = value;
-      const remove = candidate.diff.attributes.filter((a) => a.expected === null && !view.ignore.includes(a.name)).map((a) => a.name);
+      const remove = candidate.diff.attributes.filter((a) => a.expected === null && !view.ignore.includes(a.name) && !isChildPath(view, a.name)).map((a) => a.name);
       commands.push({ ...base, op: 'update', key: candidate.key, version: putVersion, set, remove });
+      commands.push(...childRepairs(view, candidate, children?.get(keyIdentity(view, candidate.key)), { ...base, putVersion, deleteVersion }));
     } else {
       commands.push({ ...base, op: 'put', key: candidate.key, version: putVersion, item });
     }
@@ -115,4 +122,35 @@ export async function repairDrift(pg: Pool, producer: Producer, view: EntityView
     });
   }
   return { put: commands.length - deleted, deleted, skipped, version: putVersion };
+}
+
+function isChildPath(view: EntityView, name: string): boolean {
+  return (view.children ?? []).some((child) => name.startsWith(`${child.attribute}.`));
+}
+
+/**
+ * One guarded update per differing child entry, as the transformer writes them: set the entry from
+ * its row (stamped with the repair version), or remove an entry no row backs. Each entry's own
+ * `_ver` guards it, so a child change newer than the repair read is never overwritten.
+ */
+function childRepairs(
+  view: EntityView,
+  candidate: DriftCandidate,
+  entries: ReadonlyMap<string, AttributeMap[string]> | undefined,
+  context: { v: 1; table: string; source: SourceCoordinates; putVersion: string; deleteVersion: string },
+): WriteCommand[] {
+  const commands: WriteCommand[] = [];
+  for (const difference of candidate.diff.attributes) {
+    const child = (view.children ?? []).find((entry) => difference.name.startsWith(`${entry.attribute}.`));
+    if (!child) continue;
+    const path = difference.name;
+    const value = entries?.get(path);
+    const base = { v: context.v, table: context.table, source: context.source, entity: child.entity.name, key: candidate.key, op: 'update' as const, guard: path };
+    if (value !== undefined && 'M' in value) {
+      commands.push({ ...base, version: context.putVersion, set: { [path]: { M: { ...value.M, [RESERVED_ATTRIBUTES.version]: { S: context.putVersion } } } }, remove: [] });
+    } else {
+      commands.push({ ...base, version: context.deleteVersion, set: {}, remove: [path] });
+    }
+  }
+  return commands;
 }

@@ -12,6 +12,7 @@ import { compareEntity, type CompareOptions } from './compare-entity';
 import { confirmCandidates } from './confirm-candidates';
 import { countSummary } from './count-summary';
 import type { DriftCandidate } from './drift-candidate';
+import { childViews } from './embedded-children';
 import { entityView, type EntityView } from './entity-view';
 import { repairDrift, type RepairResult } from './repair-drift';
 import type { PipelineProgress } from './wait-for-pipeline';
@@ -140,6 +141,7 @@ async function countOne(context: ReconcileContext, runId: string, entity: Compil
 
 async function compareOne(context: ReconcileContext, request: ReconcileRequest, runId: string, entity: CompiledEntity, startedAt: Date): Promise<EntityReport> {
   const view = entityView(context.mapping, entity, await sourceColumnTypes(context.pg, entity.schema, entity.table));
+  view.children = await childViews(context.pg, context.mapping, entity);
   const total = request.onProgress && request.mode === 'full' ? await countRows(context.pg, entity.schema, entity.table) : undefined;
   const options: CompareOptions = {
     mode: request.mode as CompareOptions['mode'],

@@ -67,6 +67,20 @@ describe('planItemWrites', () => {
     expect(plan([upd('a', '03'), upd('a', '08')], { a: { tombstone: '05' } }).writes).toEqual(['conditional:update@08']);
   });
 
+  it('deletes a stored item that has no _ver (loaded by another tool, a parent stub), not only its tombstone', () => {
+    expect(plan([del('a', '06')], { a: { exists: true } }).writes).toEqual(['delete:a@06+item']);
+    // Its half-applied delete (tombstone written, item still there) finishes on replay too.
+    expect(plan([del('a', '06')], { a: { exists: true, tombstone: '06' } }).writes).toEqual(['delete:a@06+item']);
+  });
+
+  it('never judges an embedded child by its parent item\'s _ver (the child entry guards itself)', () => {
+    const child = (version: string): WriteCommand => ({ ...(upd('a', version) as WriteCommand & { op: 'update' }), set: { 'lines.1': { M: {} } }, guard: 'lines.1' });
+    // The snapshot gives parent and child one version; an older child change may follow a newer parent change.
+    expect(plan([child('05'), child('03')], { a: { item: '05' } }).writes).toEqual(['conditional:update@05,update@03']);
+    // The parent's tombstone still refuses an older child: it cannot outlive the parent's delete.
+    expect(plan([child('03')], { a: { tombstone: '05' } }).fates).toEqual(['stale']);
+  });
+
   it('returns an empty plan for an empty batch', () => {
     expect(plan([])).toEqual({ writes: [], fates: [], sources: [] });
   });

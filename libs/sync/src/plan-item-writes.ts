@@ -2,8 +2,13 @@ import type { DeleteCommand, PutCommand, WriteCommand } from '@pg2ddb/contracts'
 
 /** What the store holds for one item before a batch is applied: the item's and its tombstone's versions. */
 export interface StoredVersions {
-  /** `_ver` of the live item; absent when there is no item. */
+  /** `_ver` of the live item; absent when there is no item or the item has no `_ver` (see `exists`). */
   item?: string;
+  /**
+   * The live item exists, with or without `_ver`: items loaded by another tool, parent items
+   * created by an embedded child's update, items a repair wrote. Implied when `item` is set.
+   */
+  exists?: boolean;
   /** Version of the delete that removed the item last; absent when it was never deleted (or the tombstone expired). */
   tombstone?: string;
 }
@@ -42,7 +47,10 @@ export interface WritePlan {
  * - of the remaining whole-item commands (put, delete) of an item, the one with the highest version
  *   wins and the others are `superseded` — DynamoDB's batch write also refuses one key twice;
  * - an item with any partial update among its fresh commands keeps all of them, in order, for
- *   single-item conditional writes.
+ *   single-item conditional writes;
+ * - an embedded child's update (`guard` set) is never judged by the item's `_ver`, only by the
+ *   item's tombstone: DynamoDB's condition on the child's own entry version guards it.
+ * A stored item counts as existing with or without `_ver`, so a delete removes it.
  *
  * `keys[i]` is the item identity of `commands[i]` (table + key, e.g. `writeCommandKey`). Pure: no I/O.
  */
@@ -79,7 +87,7 @@ export function planItemWrites(
     writes.push(
       command.op === 'put'
         ? { kind: 'put', command }
-        : { kind: 'delete', command, itemExists: stored.get(key)?.item !== undefined },
+        : { kind: 'delete', command, itemExists: itemExists(stored.get(key)) },
     );
     sources.push([winner]);
   }
@@ -89,9 +97,19 @@ export function planItemWrites(
 function isStale(command: WriteCommand, stored: StoredVersions | undefined): boolean {
   if (stored === undefined) return false;
   const { version } = command;
+  // An embedded child's update is guarded by its own map entry's `_ver`, which DynamoDB's
+  // condition checks on the single-item path; the parent's `_ver` says nothing about the child
+  // (a snapshot gives parent and child one version, and an older child change may follow a newer
+  // parent change). Only the item's tombstone applies to it: a child cannot outlive its parent's delete.
+  if (command.op === 'update' && command.guard !== undefined) return stored.tombstone !== undefined && version < stored.tombstone;
   if (stored.item !== undefined && version <= stored.item) return true;
   if (stored.tombstone === undefined) return false;
   // The delete that wrote this tombstone, replayed: only unfinished if its item is still there.
-  if (command.op === 'delete' && version === stored.tombstone) return stored.item === undefined;
+  if (command.op === 'delete' && version === stored.tombstone) return !itemExists(stored);
   return version < stored.tombstone;
+}
+
+/** Any stored item counts, whether or not it carries `_ver`: a delete must remove it. */
+function itemExists(stored: StoredVersions | undefined): boolean {
+  return stored !== undefined && (stored.exists === true || stored.item !== undefined);
 }

@@ -7,6 +7,10 @@ export interface DynamoFaults {
   throttle?: number;
   /** Share (0–1) of each BatchWriteItem's requests left out and returned as UnprocessedItems. */
   unprocessed?: number;
+  /** Share (0–1) of requests answered with a 500 ServiceUnavailable instead of being forwarded (DynamoDB down). */
+  fail?: number;
+  /** Share (0–1) of requests answered with an error type the AWS SDK does not know (a 400 `UnrecognizedFaultException`). */
+  unknown?: number;
   /** Only these operations (X-Amz-Target suffix, e.g. `BatchWriteItem`) are affected; default all. */
   operations?: string[];
 }
@@ -17,6 +21,12 @@ export interface FaultCounts {
   throttled: number;
   /** Write requests returned as unprocessed. */
   unprocessedItems: number;
+  /** Requests answered with a 500 (the `fail` fault). */
+  failed: number;
+  /** Requests answered with an unknown error (the `unknown` fault). */
+  unknown: number;
+  /** Every request received, by operation (faulted or not). */
+  requests: Record<string, number>;
 }
 
 /**
@@ -28,7 +38,7 @@ export interface FaultCounts {
  */
 export class DynamoFaultProxy {
   faults: DynamoFaults = {};
-  readonly counts: FaultCounts = { forwarded: 0, throttled: 0, unprocessedItems: 0 };
+  readonly counts: FaultCounts = { forwarded: 0, throttled: 0, unprocessedItems: 0, failed: 0, unknown: 0, requests: {} };
   private readonly sockets = new Set<Socket>();
 
   private constructor(
@@ -69,6 +79,19 @@ export class DynamoFaultProxy {
     let body = Buffer.concat(chunks);
     const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
     const affected = this.faults.operations === undefined || this.faults.operations.includes(operation);
+    this.counts.requests[operation] = (this.counts.requests[operation] ?? 0) + 1;
+    if (affected && Math.random() < (this.faults.unknown ?? 0)) {
+      this.counts.unknown++;
+      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `proxy-${Date.now()}` });
+      res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#UnrecognizedFaultException', message: 'an error type no SDK knows (injected by the test proxy)' }));
+      return;
+    }
+    if (affected && Math.random() < (this.faults.fail ?? 0)) {
+      this.counts.failed++;
+      res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `proxy-${Date.now()}` });
+      res.end(JSON.stringify({ __type: 'com.amazon.coral.availability#ServiceUnavailableException', message: 'DynamoDB is down (injected by the test proxy)' }));
+      return;
+    }
     if (affected && Math.random() < (this.faults.throttle ?? 0)) {
       this.counts.throttled++;
       res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `proxy-${Date.now()}` });
