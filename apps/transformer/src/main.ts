@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { changeTopic, topicNames } from '@pg2ddb/contracts';
 import { createKafka, ensureTopics, KafkaBatchServer } from '@pg2ddb/kafka';
 import { compileMapping, loadMapping } from '@pg2ddb/mapping';
-import { bootstrapService, Readiness, StructuredLogger } from '@pg2ddb/service';
+import { bootstrapService, Readiness, StructuredLogger, watchBatchRetries } from '@pg2ddb/service';
+import { Registry } from 'prom-client';
 import { readTransformerConfig } from './transformer-config';
 import { TransformerModule } from './transformer.module';
 
@@ -22,7 +23,9 @@ async function main(): Promise<void> {
     logger,
     httpPort: config.PG2DDB_HTTP_PORT,
     transport: (app) => {
+      const onBatchRetries = watchBatchRetries(app.get(Registry), app.get(Readiness), 'transformer', config.PG2DDB_STUCK_BATCH_ATTEMPTS);
       const server = new KafkaBatchServer({
+        onBatchRetries,
         kafka,
         groupId: `${prefix}.transformer`,
         subscriptions: [{ pattern: 'changes', topics: sources, fromBeginning: true }],

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { topicNames } from '@pg2ddb/contracts';
 import { createKafka, ensureTopics, KafkaBatchServer } from '@pg2ddb/kafka';
-import { bootstrapService, Readiness, StructuredLogger } from '@pg2ddb/service';
+import { bootstrapService, Readiness, StructuredLogger, watchBatchRetries } from '@pg2ddb/service';
+import { Registry } from 'prom-client';
 import { readWriterConfig } from './writer-config';
 import { WriterModule } from './writer.module';
 
@@ -16,7 +17,9 @@ async function main(): Promise<void> {
     logger,
     httpPort: config.PG2DDB_HTTP_PORT,
     transport: (app) => {
+      const onBatchRetries = watchBatchRetries(app.get(Registry), app.get(Readiness), 'writer', config.PG2DDB_STUCK_BATCH_ATTEMPTS);
       const server = new KafkaBatchServer({
+        onBatchRetries,
         kafka,
         groupId: `${config.PG2DDB_TOPIC_PREFIX}.writer`,
         subscriptions: [{ pattern: 'writes', topics: [topics.writes], fromBeginning: true }],

@@ -18,6 +18,15 @@ export const topicsEnv = {
   } as EnvVar<number>,
 };
 
+/** The batch consumers (transformer, writer). */
+export const consumerEnv = {
+  PG2DDB_STUCK_BATCH_ATTEMPTS: {
+    description: 'failed attempts in a row of one batch after which /health/ready reports the partition stuck (batch-progress)',
+    default: 10,
+    parse: int(1, 1_000_000),
+  } as EnvVar<number>,
+};
+
 /** DynamoDB endpoint (empty for AWS) and region; credentials come from the default AWS chain. */
 export const dynamoEnv = {
   PG2DDB_DYNAMO_ENDPOINT: { description: 'DynamoDB endpoint URL (set for DynamoDB Local; unset for AWS)', default: undefined, parse: url } as EnvVar<string | undefined>,

@@ -26,6 +26,11 @@ export interface KafkaBatchServerOptions {
   partitionsConsumedConcurrently?: number;
   /** Backoff between attempts when a handler throws (it is retried: nothing is skipped). */
   retry?: { initialMs: number; maxMs: number };
+  /**
+   * Told how many times in a row the batch of a partition has failed: after each failed attempt,
+   * and with 0 once it succeeds (a metric and a health signal for a batch retried forever).
+   */
+  onBatchRetries?: (topic: string, partition: number, consecutive: number) => void;
   /** Called before subscribing, e.g. to create topics. */
   beforeSubscribe?: () => Promise<void>;
   /**
@@ -121,8 +126,11 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     for (let attempt = 0; ; attempt++) {
       try {
         await work();
+        if (attempt > 0) this.options.onBatchRetries?.(topic, partition, 0);
         return;
       } catch (error) {
+        // A batch given up (partition revoked, shutting down) is no longer this member's to retry.
+        this.options.onBatchRetries?.(topic, partition, canGoOn() ? attempt + 1 : 0);
         if (!canGoOn()) throw error;
         const delay = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 20));
         this.logger.warn(`batch of ${topic}[${partition}] failed (attempt ${attempt + 1}), retrying in ${delay} ms: ${(error as Error).message}`);
@@ -130,7 +138,10 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
           await new Promise((resolve) => setTimeout(resolve, Math.min(HEARTBEAT_SLICE_MS, delay - waited)));
           await heartbeat().catch(() => undefined);
         }
-        if (!canGoOn()) throw error;
+        if (!canGoOn()) {
+          this.options.onBatchRetries?.(topic, partition, 0);
+          throw error;
+        }
       }
     }
   }

@@ -6,3 +6,4 @@ export { freePort, startServiceProcess, type ServiceName, type ServiceProcess } 
 export { ServiceModule } from './service-module';
 export { StructuredLogger } from './structured-logger';
 export { dynamoClientProvider } from './dynamo-client.provider';
+export { watchBatchRetries } from './batch-retries';
