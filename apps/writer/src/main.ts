@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { topicNames } from '@pg2ddb/contracts';
-import { createKafka, ensureTopics, KafkaBatchServer } from '@pg2ddb/kafka';
+import { createKafka, ensureTopics, KafkaBatchServer, topicPolicy, topicSpec, WRITES_MAX_MESSAGE_BYTES } from '@pg2ddb/kafka';
 import { bootstrapService, Readiness, StructuredLogger, watchBatchRetries } from '@pg2ddb/service';
 import { Registry } from 'prom-client';
 import { readWriterConfig } from './writer-config';
@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   const logger = new StructuredLogger('writer', config.PG2DDB_LOG_FORMAT, config.PG2DDB_LOG_LEVEL);
   const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-writer`, logger });
   const topics = topicNames(config.PG2DDB_TOPIC_PREFIX);
+  const policy = topicPolicy(config);
   await bootstrapService({
     name: 'writer',
     module: WriterModule.forRoot(config, kafka),
@@ -28,9 +29,11 @@ async function main(): Promise<void> {
         // A batch that could not be written is retried as a whole; cap the wait so the writer
         // resumes within seconds of DynamoDB coming back.
         retry: { initialMs: 200, maxMs: config.PG2DDB_WRITER_RETRY_MAX_MS },
+        // A fetch must be able to hold the largest command <prefix>.writes accepts.
+        consumer: { maxBytesPerPartition: WRITES_MAX_MESSAGE_BYTES },
         beforeSubscribe: async () => {
-          await ensureTopics(kafka, [topics.writes], config.PG2DDB_WRITES_PARTITIONS);
-          await ensureTopics(kafka, [topics.dlq]);
+          await ensureTopics(kafka, [topics.writes], topicSpec('writes', policy, config.PG2DDB_WRITES_PARTITIONS));
+          await ensureTopics(kafka, [topics.dlq], topicSpec('dlq', policy));
         },
       });
       app.get(Readiness).add({ name: 'kafka-consumer', check: () => server.isReady() });

@@ -14,12 +14,17 @@ export interface SourceCheckOptions {
   sizeCandidateRatio: number;
   /** At most this many candidate rows are mapped exactly (default 50). */
   sizeCandidateLimit: number;
+  /** The largest Debezium event the chain carries (PG2DDB_MAX_EVENT_BYTES). */
+  maxEventBytes: number;
 }
+
+// A Debezium event is the row as JSON plus its Connect schema and source block; this covers the latter.
+const EVENT_OVERHEAD_BYTES = 64 * 1024;
 
 interface Condition {
   check: string;
   severity: 'error' | 'warning';
-  column: string;
+  column?: string;
   sql: string;
   message: (rows: number) => string;
 }
@@ -133,6 +138,25 @@ export async function sourceDataChecks(
     }
   }
 
+  // A row whose change event exceeds the chain's size limit never reaches pg2ddb: the connector's
+  // producer refuses it, its task fails, and the whole table's stream stops until the row is fixed.
+  const rowJsonBytes = `octet_length(row_to_json(${ref(entity.table)})::text)`;
+  const eventLimit = Math.max(0, options.maxEventBytes - EVENT_OVERHEAD_BYTES);
+  conditions.push({
+    check: 'event-too-large',
+    severity: 'error',
+    sql: `${rowJsonBytes} > ${eventLimit}`,
+    message: (rows) =>
+      `${rows} row(s) are over ${eventLimit.toLocaleString('en-US')} bytes as JSON: their Debezium event would exceed PG2DDB_MAX_EVENT_BYTES (${options.maxEventBytes.toLocaleString('en-US')}), the connector task would fail and stop the whole table's stream; raise PG2DDB_MAX_EVENT_BYTES and re-apply the connector, or shrink the rows`,
+  });
+  conditions.push({
+    check: 'event-too-large',
+    severity: 'warning',
+    sql: `${rowJsonBytes} <= ${eventLimit} AND 2 * ${rowJsonBytes} > ${eventLimit}`,
+    message: (rows) =>
+      `${rows} row(s) are over half the event limit as JSON: with REPLICA IDENTITY FULL an update carries the row twice (before and after) and would exceed PG2DDB_MAX_EVENT_BYTES (${options.maxEventBytes.toLocaleString('en-US')}), failing the connector task`,
+  });
+
   const findings: ValidationFinding[] = [];
   const checklist: ChecklistEntry[] = [];
   const counts = await countMatching(pool, entity.schema, entity.table, Object.fromEntries(conditions.map((c, index) => [String(index), c.sql])));
@@ -149,6 +173,7 @@ export async function sourceDataChecks(
     ['key-too-long', 'key over 2048/1024 bytes'],
     ['date-range', 'dates in range'],
     ['number-out-of-range', 'numbers DynamoDB can hold'],
+    ['event-too-large', 'change events within PG2DDB_MAX_EVENT_BYTES'],
   ] as const) {
     checklist.push(summarise('source', check, title, entity.name, findings, conditions.some((c) => c.check === check)));
   }
@@ -277,7 +302,7 @@ async function sizeCheck(
       entity: entity.name,
       rows: tooLarge.length,
       sampleKeys: tooLarge.slice(0, 3).map((entry) => entry.key),
-      message: `${tooLarge.length} row(s) map to items over DynamoDB's 400 KB limit (largest ${largest.toLocaleString('en-US')} bytes): they would be dead-lettered; exclude or shorten the large columns${total > rows.length ? ` (${total} candidate rows, ${rows.length} largest checked exactly)` : ''}`,
+      message: `${tooLarge.length} row(s) map to items over DynamoDB's 400 KB limit (largest ${largest.toLocaleString('en-US')} bytes): each of their changes reaches the transformer and is dead-lettered there (TRANSFORMER_ITEM_TOO_LARGE, with its size) while the rest of the table flows on; exclude or shorten the large columns${total > rows.length ? ` (${total} candidate rows, ${rows.length} largest checked exactly)` : ''}`,
     });
   }
   return findings;
