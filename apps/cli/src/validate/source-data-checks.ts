@@ -119,21 +119,25 @@ export async function sourceDataChecks(
       });
     } else if (NUMERIC_TYPES.has(info.udtName)) {
       const digits = `length(trim(both '0' from replace(abs(${ref(column)}::numeric)::text, '.', '')))`;
+      const policy = unrepresentablePolicy(entity, column);
       conditions.push({
         check: 'number-out-of-range',
-        severity: 'error',
+        severity: policy.severity,
         column,
         sql: `CASE WHEN ${ref(column)}::numeric::text IN ('NaN', 'Infinity', '-Infinity') THEN true
                    ELSE ${digits} > 38 OR abs(${ref(column)}::numeric) >= 1e126 OR (${ref(column)}::numeric <> 0 AND abs(${ref(column)}::numeric) < 1e-130) END`,
-        message: (rows) => `${rows} row(s) have ${column} beyond DynamoDB's numbers (over 38 significant digits, NaN/Infinity, or magnitude outside 1E-130..1E126): dead-lettered, never rounded`,
+        message: (rows) => `${rows} row(s) have ${column} beyond DynamoDB's numbers (over 38 significant digits, NaN/Infinity, or magnitude outside 1E-130..1E126): ${policy.outcome}`,
       });
     } else if (FLOAT_TYPES.has(info.udtName)) {
+      const policy = unrepresentablePolicy(entity, column);
+      // A double holds magnitudes up to 1.8E308 and down to 4.9E-324; DynamoDB only 1E-130..1E126.
       conditions.push({
         check: 'number-out-of-range',
-        severity: 'error',
+        severity: policy.severity,
         column,
-        sql: `${ref(column)}::text IN ('NaN', 'Infinity', '-Infinity')`,
-        message: (rows) => `${rows} row(s) have NaN or Infinity in ${column}: DynamoDB cannot store them`,
+        sql: `CASE WHEN ${ref(column)}::text IN ('NaN', 'Infinity', '-Infinity') THEN true
+                   ELSE abs(${ref(column)}::float8) >= 1e126 OR (${ref(column)}::float8 <> 0 AND abs(${ref(column)}::float8) < 1e-130) END`,
+        message: (rows) => `${rows} row(s) have ${column} beyond DynamoDB's numbers (NaN/Infinity, or magnitude outside 1E-130..1E126): ${policy.outcome}`,
       });
     }
   }
@@ -315,4 +319,19 @@ function summarise(area: ChecklistEntry['area'], check: string, title: string, e
   const rows = mine.reduce((sum, f) => sum + (f.rows ?? 0), 0);
   const columns = mine.map((f) => f.column).filter((column): column is string => column !== undefined);
   return { area, check, title, entity, status: mine.some((f) => f.severity === 'error') ? 'fail' : 'warn', detail: `${rows} row(s)${columns.length > 0 ? ` in ${columns.join(', ')}` : ''}` };
+}
+
+/** What the column's `unrepresentable` policy does with a number DynamoDB cannot hold. */
+function unrepresentablePolicy(entity: CompiledEntity, column: string): { severity: 'error' | 'warning'; outcome: string } {
+  switch (entity.unrepresentable.get(column)) {
+    case 'string':
+      return { severity: 'warning', outcome: 'stored as their exact text (an S attribute; the column says unrepresentable: string)' };
+    case 'null':
+      return { severity: 'warning', outcome: 'stored as NULL (the column says unrepresentable: null)' };
+    default:
+      return {
+        severity: 'error',
+        outcome: 'each such row is dead-lettered, never rounded (set the column\'s unrepresentable: string or null in the mapping to keep them)',
+      };
+  }
 }
