@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { changeTopic, topicNames } from '@pg2ddb/contracts';
 import { createKafka, ensureTopics, KafkaBatchServer, topicPolicy, topicSpec } from '@pg2ddb/kafka';
 import { compileMapping, loadMapping } from '@pg2ddb/mapping';
-import { bootstrapService, Readiness, StructuredLogger, watchBatchRetries } from '@pg2ddb/service';
+import { bootstrapService, Liveness, Readiness, StructuredLogger, watchBatchRetries } from '@pg2ddb/service';
 import { Registry } from 'prom-client';
 import { readTransformerConfig } from './transformer-config';
 import { TransformerModule } from './transformer.module';
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
       const onBatchRetries = watchBatchRetries(app.get(Registry), app.get(Readiness), 'transformer', config.PG2DDB_STUCK_BATCH_ATTEMPTS);
       const server = new KafkaBatchServer({
         onBatchRetries,
+        stallMs: config.PG2DDB_STALL_TIMEOUT_MS,
         kafka,
         groupId: `${prefix}.transformer`,
         subscriptions: [{ pattern: 'changes', topics: sources, fromBeginning: true }],
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
         },
       });
       app.get(Readiness).add({ name: 'kafka-consumer', check: () => server.isReady() });
+      app.get(Liveness).add({ name: 'kafka-consumer', check: () => server.isLive() });
       return server;
     },
   });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { topicNames } from '@pg2ddb/contracts';
 import { createKafka, ensureTopics, KafkaBatchServer, topicPolicy, topicSpec, WRITES_MAX_MESSAGE_BYTES } from '@pg2ddb/kafka';
-import { bootstrapService, Readiness, StructuredLogger, watchBatchRetries } from '@pg2ddb/service';
+import { bootstrapService, Liveness, Readiness, StructuredLogger, watchBatchRetries } from '@pg2ddb/service';
 import { Registry } from 'prom-client';
 import { readWriterConfig } from './writer-config';
 import { WriterModule } from './writer.module';
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
       const onBatchRetries = watchBatchRetries(app.get(Registry), app.get(Readiness), 'writer', config.PG2DDB_STUCK_BATCH_ATTEMPTS);
       const server = new KafkaBatchServer({
         onBatchRetries,
+        stallMs: config.PG2DDB_STALL_TIMEOUT_MS,
         kafka,
         groupId: `${config.PG2DDB_TOPIC_PREFIX}.writer`,
         subscriptions: [{ pattern: 'writes', topics: [topics.writes], fromBeginning: true }],
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
         },
       });
       app.get(Readiness).add({ name: 'kafka-consumer', check: () => server.isReady() });
+      app.get(Liveness).add({ name: 'kafka-consumer', check: () => server.isLive() });
       return server;
     },
   });

@@ -46,6 +46,11 @@ export const consumerEnv = {
     default: 10,
     parse: int(1, 1_000_000),
   } as EnvVar<number>,
+  PG2DDB_STALL_TIMEOUT_MS: {
+    description: 'how long the consume loop may show no activity (fetch, heartbeat, batch, retry) before /health/live fails',
+    default: 300_000,
+    parse: int(1000, 86_400_000),
+  } as EnvVar<number>,
 };
 
 /** DynamoDB endpoint (empty for AWS) and region; credentials come from the default AWS chain. */

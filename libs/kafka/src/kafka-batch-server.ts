@@ -1,6 +1,7 @@
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { Consumer, ConsumerConfig, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom, isObservable } from 'rxjs';
+import { ConsumerHealth } from './consumer-health';
 
 /** One partition's worth of messages, handed to a `@EventPattern` handler. */
 export interface IncomingBatch {
@@ -34,6 +35,11 @@ export interface KafkaBatchServerOptions {
   /** Called before subscribing, e.g. to create topics. */
   beforeSubscribe?: () => Promise<void>;
   /**
+   * How long the consume loop may show no activity (fetch, heartbeat, batch, retry) before
+   * `isLive()` turns false (default 5 minutes).
+   */
+  stallMs?: number;
+  /**
    * On close, how long an in-flight batch may take to finish. After that the consumer is left
    * behind: the batch's offsets stay uncommitted, so its messages are delivered again later.
    */
@@ -53,16 +59,21 @@ const HEARTBEAT_SLICE_MS = 3000;
 export class KafkaBatchServer extends Server implements CustomTransportStrategy {
   private consumer?: Consumer;
   private running = false;
-  private joined = false;
-  private crashed?: Error;
+  private readonly health: ConsumerHealth;
 
   constructor(private readonly options: KafkaBatchServerOptions) {
     super();
+    this.health = new ConsumerHealth(options.stallMs ?? 300_000);
   }
 
-  /** True once the consumer has joined its group and has not crashed. */
+  /** True while the consumer is in its group: false from a crash until kafkajs has re-joined it. */
   isReady(): boolean {
-    return this.running && this.joined && !this.crashed;
+    return this.running && this.health.isReady();
+  }
+
+  /** False after a crash kafkajs will not restart, or when the consume loop has stalled. */
+  isLive(): boolean {
+    return this.health.isLive();
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
@@ -78,13 +89,14 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     const { kafka, groupId, subscriptions } = this.options;
     const consumer = kafka.consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 3000, ...this.options.consumer });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      this.joined = true;
-    });
+    consumer.on(consumer.events.GROUP_JOIN, () => this.health.joined());
     consumer.on(consumer.events.CRASH, (event) => {
-      this.crashed = event.payload.error;
-      this.logger.error(`consumer crashed: ${event.payload.error.message}`);
+      this.health.crashed(event.payload.error, event.payload.restart);
+      this.logger.error(`consumer crashed${event.payload.restart ? '; kafkajs restarts it' : ' for good: /health/live fails'}: ${event.payload.error.message}`);
     });
+    for (const name of [consumer.events.FETCH_START, consumer.events.HEARTBEAT, consumer.events.START_BATCH_PROCESS, consumer.events.END_BATCH_PROCESS, consumer.events.REBALANCING]) {
+      consumer.on(name, () => this.health.activity());
+    }
     await consumer.connect();
     await this.options.beforeSubscribe?.();
     const patternByTopic = new Map<string, string>();
@@ -124,6 +136,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   ): Promise<void> {
     const { initialMs, maxMs } = this.options.retry ?? { initialMs: 200, maxMs: 30000 };
     for (let attempt = 0; ; attempt++) {
+      this.health.activity();
       try {
         await work();
         if (attempt > 0) this.options.onBatchRetries?.(topic, partition, 0);
@@ -137,6 +150,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         for (let waited = 0; waited < delay && canGoOn(); waited += HEARTBEAT_SLICE_MS) {
           await new Promise((resolve) => setTimeout(resolve, Math.min(HEARTBEAT_SLICE_MS, delay - waited)));
           await heartbeat().catch(() => undefined);
+          this.health.activity();
         }
         if (!canGoOn()) {
           this.options.onBatchRetries?.(topic, partition, 0);
