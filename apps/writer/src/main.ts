@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { topicNames } from '@pg2ddb/contracts';
-import { createKafka, ensureTopics, KafkaBatchServer, topicPolicy, topicSpec, WRITES_MAX_MESSAGE_BYTES } from '@pg2ddb/kafka';
+import { assertWritesPartitions, createKafka, ensureTopics, KafkaBatchServer, partitionsMetadata, topicPolicy, topicSpec, WRITES_MAX_MESSAGE_BYTES } from '@pg2ddb/kafka';
 import { bootstrapService, Liveness, Readiness, StructuredLogger, watchBatchRetries } from '@pg2ddb/service';
 import { Registry } from 'prom-client';
 import { readWriterConfig } from './writer-config';
@@ -12,6 +12,8 @@ async function main(): Promise<void> {
   const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-writer`, logger });
   const topics = topicNames(config.PG2DDB_TOPIC_PREFIX);
   const policy = topicPolicy(config);
+  const groupId = `${config.PG2DDB_TOPIC_PREFIX}.writer`;
+  let writesPartitions = 0;
   await bootstrapService({
     name: 'writer',
     module: WriterModule.forRoot(config, kafka),
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
         onBatchRetries,
         stallMs: config.PG2DDB_STALL_TIMEOUT_MS,
         kafka,
-        groupId: `${config.PG2DDB_TOPIC_PREFIX}.writer`,
+        groupId,
         subscriptions: [{ pattern: 'writes', topics: [topics.writes], fromBeginning: true }],
         partitionsConsumedConcurrently: config.PG2DDB_WRITER_PARTITIONS_CONCURRENTLY,
         shutdownTimeoutMs: config.PG2DDB_WRITER_SHUTDOWN_TIMEOUT_MS,
@@ -35,7 +37,10 @@ async function main(): Promise<void> {
         beforeSubscribe: async () => {
           await ensureTopics(kafka, [topics.writes], topicSpec('writes', policy, config.PG2DDB_WRITES_PARTITIONS));
           await ensureTopics(kafka, [topics.dlq], topicSpec('dlq', policy));
+          // Refuses to start on a <prefix>.writes that gained partitions after items were written.
+          writesPartitions = await assertWritesPartitions(kafka, groupId, topics.writes);
         },
+        commitMetadata: () => partitionsMetadata(writesPartitions),
       });
       app.get(Readiness).add({ name: 'kafka-consumer', check: () => server.isReady() });
       app.get(Liveness).add({ name: 'kafka-consumer', check: () => server.isLive() });

@@ -15,3 +15,4 @@ export { REPLAYED_FROM_HEADER, replayTarget, type ReplayTarget } from './dead-le
 export { dlqReplayGroup, pendingDeadLetters } from './pending-dead-letters';
 export { chunkTopicMessages, DEFAULT_CHUNK_BYTES, messageBytes, sendInChunks } from './chunked-send';
 export { DEFAULT_TOPIC_POLICY, DLQ_MAX_MESSAGE_BYTES, topicConfigEntries, topicPolicy, topicSpec, WRITES_MAX_MESSAGE_BYTES, type TopicKind, type TopicPolicy, type TopicSpec } from './topic-policy';
+export { assertWritesPartitions, partitionsMetadata } from './writes-partition-guard';

@@ -32,6 +32,8 @@ export interface KafkaBatchServerOptions {
    * and with 0 once it succeeds (a metric and a health signal for a batch retried forever).
    */
   onBatchRetries?: (topic: string, partition: number, consecutive: number) => void;
+  /** Metadata committed with each partition's offset (e.g. `partitionsMetadata`), read back by start-up checks. */
+  commitMetadata?: () => string;
   /** Called before subscribing, e.g. to create topics. */
   beforeSubscribe?: () => Promise<void>;
   /**
@@ -122,7 +124,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         const last = batch.messages[batch.messages.length - 1] as KafkaMessage;
         // Resolving moves the consumer's in-memory position; without it the batch is fetched again.
         resolveOffset(last.offset);
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+        const metadata = this.options.commitMetadata?.() ?? null;
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString(), metadata }]);
       },
     });
   }
