@@ -1,5 +1,5 @@
-import { connectEnv, dynamoEnv, kafkaEnv, postgresEnv, readEnv } from '@pg2ddb/config';
-import type { ConnectorSettings } from '@pg2ddb/kafka';
+import { connectEnv, dynamoEnv, kafkaEnv, postgresEnv, readEnv, topicsEnv } from '@pg2ddb/config';
+import { topicPolicy, type ConnectorSettings } from '@pg2ddb/kafka';
 import type { CompiledMapping } from '@pg2ddb/mapping';
 import type { PgConnection } from '@pg2ddb/postgres';
 
@@ -31,6 +31,7 @@ export const settings = {
       topicPrefix: readEnv({ PG2DDB_TOPIC_PREFIX: kafkaEnv.PG2DDB_TOPIC_PREFIX }, env).PG2DDB_TOPIC_PREFIX,
       database: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, dbname: pg.database },
       tables: mapping.sourceTables().map(({ schema, table }) => `${schema}.${table}`),
+      topicPolicy: topicPolicy(readEnv(topicsEnv, env)),
       ...(env.PG2DDB_SNAPSHOT_MODE ? { snapshotMode: env.PG2DDB_SNAPSHOT_MODE } : {}),
       ...(env.PG2DDB_SLOT_NAME ? { slotName: env.PG2DDB_SLOT_NAME } : {}),
       ...(env.PG2DDB_PUBLICATION_NAME ? { publicationName: env.PG2DDB_PUBLICATION_NAME } : {}),

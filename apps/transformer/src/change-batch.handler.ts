@@ -1,9 +1,10 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { topicNames, writeCommandKey } from '@pg2ddb/contracts';
-import { buildDeadLetter, type IncomingBatch } from '@pg2ddb/kafka';
+import { topicNames, writeCommandKey, type WriteCommand } from '@pg2ddb/contracts';
+import { itemSize, MAX_ITEM_BYTES } from '@pg2ddb/dynamo';
+import { buildDeadLetter, sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
 import type { CompiledMapping } from '@pg2ddb/mapping';
-import type { Message, Producer } from 'kafkajs';
+import type { KafkaMessage, Message, Producer } from 'kafkajs';
 import { COMPILED_MAPPING, KAFKA_PRODUCER, TRANSFORMER_CONFIG } from './tokens';
 import type { TransformerConfig } from './transformer-config';
 import { TransformerMetrics } from './transformer-metrics';
@@ -11,7 +12,9 @@ import { transformMessage } from './transform-message';
 
 /**
  * Maps one partition batch of Debezium events and emits the write commands (keyed by DynamoDB
- * key) and dead letters in one acknowledged send; the transport commits the offsets only after.
+ * key) and dead letters, acknowledged, in requests small enough for any topic's size limit; the
+ * transport commits the offsets only after. A command whose item DynamoDB could never hold
+ * (over 400 KB) is dead-lettered here, with its size, instead of travelling to the writer.
  */
 @Controller()
 export class ChangeBatchHandler {
@@ -42,9 +45,14 @@ export class ChangeBatchHandler {
       } else if (outcome.kind === 'dead') {
         this.metrics.events.inc({ outcome: 'dead_lettered' });
         this.logger.warn(`dead-lettered: ${outcome.code} ${outcome.message}`, { topic: batch.topic, partition: batch.partition, offset: message.offset });
-        const letter = buildDeadLetter('transformer', outcome, { topic: batch.topic, partition: batch.partition, message });
-        dead.push({ key: message.key, value: JSON.stringify(letter) });
+        dead.push(this.deadLetter(batch, message, outcome));
       } else {
+        const tooLarge = oversizedItem(outcome.commands);
+        if (tooLarge !== undefined) {
+          this.metrics.events.inc({ outcome: 'dead_lettered' });
+          dead.push(this.deadLetter(batch, message, { code: 'TRANSFORMER_ITEM_TOO_LARGE', message: tooLarge.reason, details: tooLarge.details }));
+          continue;
+        }
         mapped++;
         for (const command of outcome.commands) {
           ops.set(command.op, (ops.get(command.op) ?? 0) + 1);
@@ -59,6 +67,26 @@ export class ChangeBatchHandler {
       ...(writes.length > 0 ? [{ topic: this.topics.writes, messages: writes }] : []),
       ...(dead.length > 0 ? [{ topic: this.topics.dlq, messages: dead }] : []),
     ];
-    if (topicMessages.length > 0) await this.producer.sendBatch({ topicMessages, acks: -1 });
+    if (topicMessages.length > 0) await sendInChunks(this.producer, topicMessages);
   }
+
+  private deadLetter(batch: IncomingBatch, message: KafkaMessage, failure: { code: string; message: string; details?: Record<string, unknown> }): Message {
+    const letter = buildDeadLetter('transformer', failure, { topic: batch.topic, partition: batch.partition, message });
+    return { key: message.key, value: JSON.stringify(letter) };
+  }
+}
+
+/** The first command whose item (or, for a partial update, whose new attributes alone) exceeds DynamoDB's 400 KB. */
+function oversizedItem(commands: WriteCommand[]): { reason: string; details: Record<string, unknown> } | undefined {
+  for (const command of commands) {
+    const attributes = command.op === 'put' ? command.item : command.op === 'update' ? { ...command.key, ...command.set } : undefined;
+    if (attributes === undefined) continue;
+    const bytes = itemSize(attributes);
+    if (bytes <= MAX_ITEM_BYTES) continue;
+    return {
+      reason: `entity "${command.entity}": the item would be ${bytes} bytes, over DynamoDB's item size limit of ${MAX_ITEM_BYTES} bytes (400 KB); it cannot be written. Exclude or shorten the large columns in the mapping (attributes.exclude), then replay this letter`,
+      details: { entity: command.entity, itemBytes: bytes, limitBytes: MAX_ITEM_BYTES },
+    };
+  }
+  return undefined;
 }

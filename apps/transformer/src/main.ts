@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { changeTopic, topicNames } from '@pg2ddb/contracts';
-import { createKafka, ensureTopics, KafkaBatchServer } from '@pg2ddb/kafka';
+import { createKafka, ensureTopics, KafkaBatchServer, topicPolicy, topicSpec } from '@pg2ddb/kafka';
 import { compileMapping, loadMapping } from '@pg2ddb/mapping';
-import { bootstrapService, Readiness, StructuredLogger } from '@pg2ddb/service';
+import { bootstrapService, Liveness, Readiness, StructuredLogger, watchBatchRetries } from '@pg2ddb/service';
+import { Registry } from 'prom-client';
 import { readTransformerConfig } from './transformer-config';
 import { TransformerModule } from './transformer.module';
 
@@ -16,25 +17,34 @@ async function main(): Promise<void> {
   const sources = mapping.sourceTables().map(({ schema, table }) => changeTopic(prefix, schema, table));
   const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-transformer`, logger });
   const topics = topicNames(prefix);
+  const policy = topicPolicy(config);
   await bootstrapService({
     name: 'transformer',
     module: TransformerModule.forRoot(config, mapping, kafka),
     logger,
     httpPort: config.PG2DDB_HTTP_PORT,
     transport: (app) => {
+      const onBatchRetries = watchBatchRetries(app.get(Registry), app.get(Readiness), 'transformer', config.PG2DDB_STUCK_BATCH_ATTEMPTS);
       const server = new KafkaBatchServer({
+        onBatchRetries,
+        stallMs: config.PG2DDB_STALL_TIMEOUT_MS,
         kafka,
         groupId: `${prefix}.transformer`,
         subscriptions: [{ pattern: 'changes', topics: sources, fromBeginning: true }],
         partitionsConsumedConcurrently: config.PG2DDB_TRANSFORMER_PARTITIONS_CONCURRENTLY,
-        // Debezium creates a table's topic on its first event; create them up front so the
-        // subscription covers tables that are still empty.
+        // A fetch must be able to hold the largest event the change topics accept.
+        consumer: { maxBytesPerPartition: policy.maxEventBytes, maxBytes: Math.max(policy.maxEventBytes, 10 * 1024 * 1024) },
+        // Debezium creates a table's topic on its first event, and kafkajs cannot subscribe to a
+        // topic that does not exist yet: an empty table's topic is created here, with exactly the
+        // settings the connector gives Debezium's topic.creation.default.* (same policy).
         beforeSubscribe: async () => {
-          await ensureTopics(kafka, [...sources, topics.dlq]);
-          await ensureTopics(kafka, [topics.writes], config.PG2DDB_WRITES_PARTITIONS);
+          await ensureTopics(kafka, sources, topicSpec('change', policy));
+          await ensureTopics(kafka, [topics.dlq], topicSpec('dlq', policy));
+          await ensureTopics(kafka, [topics.writes], topicSpec('writes', policy, config.PG2DDB_WRITES_PARTITIONS));
         },
       });
       app.get(Readiness).add({ name: 'kafka-consumer', check: () => server.isReady() });
+      app.get(Liveness).add({ name: 'kafka-consumer', check: () => server.isLive() });
       return server;
     },
   });

@@ -26,8 +26,14 @@ const schema = {
 };
 const source = { ts_ms: 1700000000000, db: 'app', schema: 'public', table: 'accounts', lsn: 4096, sequence: '["1000","4096"]', txId: 77, snapshot: 'false' };
 
-function message(value: string | null, offset = '12'): KafkaMessage {
-  return { key: null, value: value === null ? null : Buffer.from(value), offset, timestamp: '0', attributes: 0, headers: {} };
+// Debezium keys a change by its primary key: by default the key names the value's own id.
+function message(value: string | null, offset = '12', key: string | null = defaultKey(value)): KafkaMessage {
+  return { key: key === null ? null : Buffer.from(key), value: value === null ? null : Buffer.from(value), offset, timestamp: '0', attributes: 0, headers: {} };
+}
+
+function defaultKey(value: string | null): string | null {
+  const id = value === null ? undefined : /"id":(-?\d+)/.exec(value)?.[1];
+  return id === undefined ? null : `{"schema":{"type":"struct","fields":[{"type":"int64","field":"id"}]},"payload":{"id":${id}}}`;
 }
 
 describe('transformMessage', () => {
@@ -87,5 +93,29 @@ describe('transformMessage', () => {
       code: 'SOURCE_POSITION_INVALID',
       message: 'change event has neither source.lsn nor source.sequence',
     });
+  });
+
+  it('dead-letters an event whose Kafka key names another row than its value (no phantom item)', () => {
+    const event = { schema, payload: { before: null, after: { id: 7, balance: '1' }, source, op: 'c' } };
+    const wrongKey = '{"schema":{"type":"struct","fields":[{"type":"int64","field":"id"}]},"payload":{"id":8}}';
+    expect(transformMessage(mapping, 't', 0, message(JSON.stringify(event), '12', wrongKey))).toEqual({
+      kind: 'dead',
+      code: 'MAPPING_KEY_MISMATCH',
+      message: 'the Kafka key of the c event for public.accounts does not match its value: key id=8, "after" id=7',
+      details: { source: 'public.accounts', column: 'id', key: '8', value: '7' },
+    });
+    const deleted = { schema, payload: { before: { id: 7 }, after: null, source, op: 'd' } };
+    expect(transformMessage(mapping, 't', 0, message(JSON.stringify(deleted), '12', '{"id":9}'))).toMatchObject({ kind: 'dead', code: 'MAPPING_KEY_MISMATCH' });
+    expect(transformMessage(mapping, 't', 0, message(JSON.stringify(deleted), '12', '{"id":7}'))).toMatchObject({ kind: 'commands' });
+    expect(transformMessage(mapping, 't', 0, message(JSON.stringify(event), '12', 'not json'))).toMatchObject({ kind: 'dead', code: 'MAPPING_KEY_MISMATCH' });
+    expect(transformMessage(mapping, 't', 0, message(JSON.stringify(event), '12', '{"account":7}'))).toMatchObject({
+      kind: 'dead',
+      message: 'the Kafka key of the c event for public.accounts does not match its value: key account=7, "after" has no column "account"',
+    });
+  });
+
+  it('dead-letters a change event without a key', () => {
+    const event = { schema, payload: { before: null, after: { id: 7, balance: '1' }, source, op: 'c' } };
+    expect(transformMessage(mapping, 't', 0, message(JSON.stringify(event), '12', null))).toMatchObject({ kind: 'dead', code: 'MAPPING_KEY_MISSING' });
   });
 });

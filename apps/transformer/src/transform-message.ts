@@ -1,7 +1,7 @@
 import type { DebeziumEnvelope, SourceCoordinates, WriteCommand } from '@pg2ddb/contracts';
 import { errorCode, errorMessage, Pg2ddbError } from '@pg2ddb/errors';
 
-import { EnvelopeDecoder, mapChange, type CompiledMapping } from '@pg2ddb/mapping';
+import { checkEventKey, EnvelopeDecoder, mapChange, type CompiledMapping } from '@pg2ddb/mapping';
 import { isSnapshot, sourceVersion } from '@pg2ddb/sync';
 import type { KafkaMessage } from 'kafkajs';
 
@@ -25,6 +25,7 @@ export function transformMessage(mapping: CompiledMapping, topic: string, partit
   try {
     const { payload } = envelope;
     if (payload.op === 'm') return { kind: 'skip' };
+    checkEventKey(message.key, envelope);
     const version = sourceVersion(payload.source, payload.op);
     const source: SourceCoordinates = {
       topic,

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { topicNames } from '@pg2ddb/contracts';
-import { createKafka, ensureTopics, KafkaBatchServer } from '@pg2ddb/kafka';
-import { bootstrapService, Readiness, StructuredLogger } from '@pg2ddb/service';
+import { assertWritesPartitions, createKafka, ensureTopics, KafkaBatchServer, partitionsMetadata, topicPolicy, topicSpec, WRITES_MAX_MESSAGE_BYTES } from '@pg2ddb/kafka';
+import { bootstrapService, Liveness, Readiness, StructuredLogger, watchBatchRetries } from '@pg2ddb/service';
+import { Registry } from 'prom-client';
 import { readWriterConfig } from './writer-config';
 import { WriterModule } from './writer.module';
 
@@ -10,27 +11,39 @@ async function main(): Promise<void> {
   const logger = new StructuredLogger('writer', config.PG2DDB_LOG_FORMAT, config.PG2DDB_LOG_LEVEL);
   const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-writer`, logger });
   const topics = topicNames(config.PG2DDB_TOPIC_PREFIX);
+  const policy = topicPolicy(config);
+  const groupId = `${config.PG2DDB_TOPIC_PREFIX}.writer`;
+  let writesPartitions = 0;
   await bootstrapService({
     name: 'writer',
     module: WriterModule.forRoot(config, kafka),
     logger,
     httpPort: config.PG2DDB_HTTP_PORT,
     transport: (app) => {
+      const onBatchRetries = watchBatchRetries(app.get(Registry), app.get(Readiness), 'writer', config.PG2DDB_STUCK_BATCH_ATTEMPTS);
       const server = new KafkaBatchServer({
+        onBatchRetries,
+        stallMs: config.PG2DDB_STALL_TIMEOUT_MS,
         kafka,
-        groupId: `${config.PG2DDB_TOPIC_PREFIX}.writer`,
+        groupId,
         subscriptions: [{ pattern: 'writes', topics: [topics.writes], fromBeginning: true }],
         partitionsConsumedConcurrently: config.PG2DDB_WRITER_PARTITIONS_CONCURRENTLY,
         shutdownTimeoutMs: config.PG2DDB_WRITER_SHUTDOWN_TIMEOUT_MS,
         // A batch that could not be written is retried as a whole; cap the wait so the writer
         // resumes within seconds of DynamoDB coming back.
         retry: { initialMs: 200, maxMs: config.PG2DDB_WRITER_RETRY_MAX_MS },
+        // A fetch must be able to hold the largest command <prefix>.writes accepts.
+        consumer: { maxBytesPerPartition: WRITES_MAX_MESSAGE_BYTES },
         beforeSubscribe: async () => {
-          await ensureTopics(kafka, [topics.writes], config.PG2DDB_WRITES_PARTITIONS);
-          await ensureTopics(kafka, [topics.dlq]);
+          await ensureTopics(kafka, [topics.writes], topicSpec('writes', policy, config.PG2DDB_WRITES_PARTITIONS));
+          await ensureTopics(kafka, [topics.dlq], topicSpec('dlq', policy));
+          // Refuses to start on a <prefix>.writes that gained partitions after items were written.
+          writesPartitions = await assertWritesPartitions(kafka, groupId, topics.writes);
         },
+        commitMetadata: () => partitionsMetadata(writesPartitions),
       });
       app.get(Readiness).add({ name: 'kafka-consumer', check: () => server.isReady() });
+      app.get(Liveness).add({ name: 'kafka-consumer', check: () => server.isLive() });
       return server;
     },
   });

@@ -4,7 +4,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { topicNames, type WriteCommand } from '@pg2ddb/contracts';
 import { DynamoErrorCode, persistCommands, TombstoneTables, type DynamoRetryEvent } from '@pg2ddb/dynamo';
 import { errorCode, errorMessage, isRetriable } from '@pg2ddb/errors';
-import { buildDeadLetter, type IncomingBatch } from '@pg2ddb/kafka';
+import { buildDeadLetter, sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
 import type { StoredVersions } from '@pg2ddb/sync';
 import type { Message, Producer } from 'kafkajs';
 import { decodeCommands } from './decode-commands';
@@ -117,7 +117,7 @@ export class WriteBatchHandler {
     }
     this.metrics.backpressure.set(0);
     if (dead.length > 0) {
-      await this.producer.send({ topic: this.dlqTopic, messages: dead.map((entry) => entry.message), acks: -1 });
+      await sendInChunks(this.producer, [{ topic: this.dlqTopic, messages: dead.map((entry) => entry.message) }]);
       for (const entry of dead) this.metrics.deadLetters.inc({ code: entry.code });
       this.logger.warn(`dead-lettered ${dead.length} write command(s)`, { topic: batch.topic, partition: batch.partition });
     }

@@ -1,4 +1,4 @@
-import { dynamoEnv, kafkaEnv, parsers, readEnv, serviceEnv, topicsEnv } from '@pg2ddb/config';
+import { consumerEnv, dynamoEnv, kafkaEnv, parsers, readEnv, serviceEnv, topicsEnv } from '@pg2ddb/config';
 
 const { int } = parsers;
 
@@ -6,6 +6,7 @@ const { int } = parsers;
 export const writerEnv = {
   ...kafkaEnv,
   ...topicsEnv,
+  ...consumerEnv,
   ...dynamoEnv,
   PG2DDB_HTTP_PORT: serviceEnv.PG2DDB_HTTP_PORT,
   PG2DDB_LOG_FORMAT: serviceEnv.PG2DDB_LOG_FORMAT,

@@ -16,6 +16,41 @@ export const topicsEnv = {
     default: 6,
     parse: int(1, 1000),
   } as EnvVar<number>,
+  PG2DDB_TOPIC_REPLICATION_FACTOR: {
+    description: "replication factor of the topics pg2ddb and Debezium create (3 in production; 1 for a single broker)",
+    default: 1,
+    parse: int(1, 32),
+  } as EnvVar<number>,
+  PG2DDB_TOPIC_MIN_INSYNC_REPLICAS: { description: 'min.insync.replicas of those topics (2 with 3 replicas)', default: 1, parse: int(1, 32) } as EnvVar<number>,
+  PG2DDB_TOPIC_RETENTION_MS: {
+    description: 'retention.ms of the change topics and <prefix>.writes (default 7 days)',
+    default: 7 * 24 * 3600 * 1000,
+    parse: int(-1, Number.MAX_SAFE_INTEGER),
+  } as EnvVar<number>,
+  PG2DDB_DLQ_RETENTION_MS: {
+    description: 'retention.ms of <prefix>.dlq; -1 (default) keeps dead letters until an operator deals with them',
+    default: -1,
+    parse: int(-1, Number.MAX_SAFE_INTEGER),
+  } as EnvVar<number>,
+  PG2DDB_MAX_EVENT_BYTES: {
+    description: "largest Debezium event carried: the connector producer's max.request.size, the change topics' max.message.bytes and the transformer's fetch size (default 16 MiB)",
+    default: 16 * 1024 * 1024,
+    parse: int(1024 * 1024, 256 * 1024 * 1024),
+  } as EnvVar<number>,
+};
+
+/** The batch consumers (transformer, writer). */
+export const consumerEnv = {
+  PG2DDB_STUCK_BATCH_ATTEMPTS: {
+    description: 'failed attempts in a row of one batch after which /health/ready reports the partition stuck (batch-progress)',
+    default: 10,
+    parse: int(1, 1_000_000),
+  } as EnvVar<number>,
+  PG2DDB_STALL_TIMEOUT_MS: {
+    description: 'how long the consume loop may show no activity (fetch, heartbeat, batch, retry) before /health/live fails',
+    default: 300_000,
+    parse: int(1000, 86_400_000),
+  } as EnvVar<number>,
 };
 
 /** DynamoDB endpoint (empty for AWS) and region; credentials come from the default AWS chain. */

@@ -19,6 +19,12 @@ export interface DeadLetter {
     encoding: 'utf8' | 'base64';
     headers: Record<string, string>;
     timestamp: string;
+    /**
+     * Set when the original was too large to carry whole: `value` holds only its first
+     * `keptChars` characters and the whole message is still at topic/partition/offset (while that
+     * topic's retention keeps it); `dlq replay` re-reads it from there.
+     */
+    truncated?: { valueBytes: number; keptChars: number; rest: string };
   };
   /** Structured context (entity, column, value) when the stage had it. */
   details?: Record<string, unknown>;

@@ -33,6 +33,25 @@ describe('renderConnectorConfig', () => {
     expect(Object.values(config).some((value) => /\$\{[a-z.]+\}/.test(value))).toBe(false);
   });
 
+  it('sizes and configures the change topics and the producer from the topic policy', () => {
+    expect(renderConnectorConfig(template, settings).config).toMatchObject({
+      'producer.override.max.request.size': String(16 * 1024 * 1024),
+      'topic.creation.default.max.message.bytes': String(16 * 1024 * 1024),
+      'topic.creation.default.replication.factor': '1',
+      'topic.creation.default.min.insync.replicas': '1',
+      'topic.creation.default.retention.ms': String(7 * 24 * 3600 * 1000),
+      'topic.creation.default.cleanup.policy': 'delete',
+    });
+    const policy = { replicationFactor: 3, minInsyncReplicas: 2, retentionMs: 86_400_000, dlqRetentionMs: -1, maxEventBytes: 8 * 1024 * 1024 };
+    expect(renderConnectorConfig(template, { ...settings, topicPolicy: policy }).config).toMatchObject({
+      'producer.override.max.request.size': String(8 * 1024 * 1024),
+      'topic.creation.default.max.message.bytes': String(8 * 1024 * 1024),
+      'topic.creation.default.replication.factor': '3',
+      'topic.creation.default.min.insync.replicas': '2',
+      'topic.creation.default.retention.ms': '86400000',
+    });
+  });
+
   it('rejects unknown placeholders, unused settings and an empty table list', () => {
     expect(() => renderConnectorConfig('{"name":"${connector.name}","config":{"x":"${nope}"}}', settings)).toThrow(
       'connector template has an unknown placeholder ${nope}',

@@ -1,4 +1,5 @@
 import { Pg2ddbError } from '@pg2ddb/errors';
+import { DEFAULT_TOPIC_POLICY, topicConfigEntries, type TopicPolicy } from './topic-policy';
 
 /** What varies between deployments of the Debezium connector. */
 export interface ConnectorSettings {
@@ -11,6 +12,12 @@ export interface ConnectorSettings {
   publicationName?: string;
   topicReplicationFactor?: number;
   topicPartitions?: number;
+  /**
+   * How Debezium creates the change topics (its topic.creation.default.*) and how large an event
+   * its producer may send; the same policy the services create their topics with. Default
+   * `DEFAULT_TOPIC_POLICY`; `topicReplicationFactor`, when set, overrides its replication factor.
+   */
+  topicPolicy?: TopicPolicy;
   /**
    * `schema.table` of the Debezium signal table (incremental snapshots); default
    * `defaultSignalTable(topicPrefix, tables)`. It is added to the captured tables (and so to the
@@ -63,6 +70,8 @@ export function renderConnectorConfig(template: string, settings: ConnectorSetti
   if (!/^[^.]+\.[^.]+$/.test(signalTable)) {
     throw new Pg2ddbError('CONNECTOR_SIGNAL_TABLE_INVALID', `signal table must be "schema.table", got "${signalTable}"`);
   }
+  const policy = settings.topicPolicy ?? DEFAULT_TOPIC_POLICY;
+  const changeTopicConfig = new Map(topicConfigEntries('change', policy).map(({ name, value }) => [name, value]));
   const chunkSize = settings.snapshotChunkSize ?? 1024;
   if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) {
     throw new Pg2ddbError('CONNECTOR_CHUNK_SIZE_INVALID', `incremental snapshot chunk size must be a positive whole number, got ${chunkSize}`);
@@ -82,8 +91,14 @@ export function renderConnectorConfig(template: string, settings: ConnectorSetti
     'incremental.snapshot.chunk.size': String(chunkSize),
     'notification.sink.topic.name': notificationTopic(settings.topicPrefix),
     'snapshot.mode': settings.snapshotMode ?? 'initial',
-    'topic.replication.factor': String(settings.topicReplicationFactor ?? 1),
+    'topic.replication.factor': String(settings.topicReplicationFactor ?? policy.replicationFactor),
     'topic.partitions': String(settings.topicPartitions ?? 1),
+    'topic.min.insync.replicas': changeTopicConfig.get('min.insync.replicas') ?? '1',
+    'topic.retention.ms': changeTopicConfig.get('retention.ms') ?? '-1',
+    'topic.max.message.bytes': changeTopicConfig.get('max.message.bytes') ?? '1048588',
+    // The producer's own check (and its request) must let the largest event through: a record over
+    // max.request.size fails the connector task and stops the whole table's stream.
+    'producer.max.request.size': String(policy.maxEventBytes),
   };
   let parsed: { name?: unknown; config?: unknown };
   try {

@@ -33,4 +33,24 @@ describe('buildDeadLetter', () => {
     expect(letter.original.key).toBeNull();
     expect(letter.original.encoding).toBe('base64');
   });
+
+  it('cuts an original too large to carry, says where the whole message is, and stays within the budget', () => {
+    const value = Buffer.from(JSON.stringify({ payload: { after: { body: '"quoted" '.repeat(200_000) } } }));
+    const letter = buildDeadLetter(
+      'transformer',
+      { code: 'TRANSFORMER_ITEM_TOO_LARGE', message: 'r'.repeat(10_000), details: { blob: 'x'.repeat(20_000) } },
+      { topic: 'p.public.docs', partition: 1, message: { key: Buffer.from('{"id":1}'), value, offset: '99', timestamp: '0', attributes: 0, headers: {} } },
+    );
+    expect(letter.original.truncated).toEqual({
+      valueBytes: value.length,
+      keptChars: letter.original.value?.length,
+      rest: "the whole message is at p.public.docs/1/99 (topic/partition/offset) while that topic's retention keeps it",
+    });
+    expect(value.toString('utf8').startsWith(letter.original.value ?? 'missing')).toBe(true);
+    expect(Buffer.byteLength(JSON.stringify(letter.original.value))).toBeLessThanOrEqual(256 * 1024);
+    expect(Buffer.byteLength(JSON.stringify(letter))).toBeLessThan(300 * 1024);
+    expect(letter.message).toHaveLength(4096 + '… (cut at 4096 characters)'.length);
+    expect(letter.details).toEqual({ truncated: true, preview: expect.stringMatching(/^\{"blob":"x+$/) });
+    expect(letter.original.key).toBe('{"id":1}');
+  });
 });

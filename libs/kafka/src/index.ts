@@ -3,7 +3,7 @@ export { consumerLag, topicSize } from './consumer-lag';
 export { applyPostgresConnector } from './apply-connector';
 export { ConnectClient, type ConnectorStatus } from './connect-client';
 export { connectorName, defaultSlotName, renderConnectorConfig, type ConnectorConfig, type ConnectorSettings } from './connector-config';
-export { buildDeadLetter, type MessageOrigin } from './dead-letter-builder';
+export { buildDeadLetter, DEFAULT_DEAD_LETTER_LIMITS, type DeadLetterLimits, type MessageOrigin } from './dead-letter-builder';
 export { KafkaBatchServer, type BatchSubscription, type IncomingBatch, type KafkaBatchServerOptions } from './kafka-batch-server';
 export { createKafka, ensureTopics, type KafkaLogSink } from './kafka-client';
 export { defaultSignalTable, notificationTopic } from './connector-config';
@@ -13,3 +13,6 @@ export { watchNotifications, type DebeziumNotification } from './watch-notificat
 export { readTopicRange, type TopicRecord } from './read-topic-range';
 export { REPLAYED_FROM_HEADER, replayTarget, type ReplayTarget } from './dead-letter-replay';
 export { dlqReplayGroup, pendingDeadLetters } from './pending-dead-letters';
+export { chunkTopicMessages, DEFAULT_CHUNK_BYTES, messageBytes, sendInChunks } from './chunked-send';
+export { DEFAULT_TOPIC_POLICY, DLQ_MAX_MESSAGE_BYTES, topicConfigEntries, topicPolicy, topicSpec, WRITES_MAX_MESSAGE_BYTES, type TopicKind, type TopicPolicy, type TopicSpec } from './topic-policy';
+export { assertWritesPartitions, partitionsMetadata } from './writes-partition-guard';

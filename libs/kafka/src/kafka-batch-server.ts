@@ -1,6 +1,7 @@
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { Consumer, ConsumerConfig, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom, isObservable } from 'rxjs';
+import { ConsumerHealth } from './consumer-health';
 
 /** One partition's worth of messages, handed to a `@EventPattern` handler. */
 export interface IncomingBatch {
@@ -42,8 +43,20 @@ export interface KafkaBatchServerOptions {
   partitionsConsumedConcurrently?: number;
   /** Backoff between attempts when a handler throws (it is retried: nothing is skipped). */
   retry?: { initialMs: number; maxMs: number };
+  /**
+   * Told how many times in a row the batch of a partition has failed: after each failed attempt,
+   * and with 0 once it succeeds (a metric and a health signal for a batch retried forever).
+   */
+  onBatchRetries?: (topic: string, partition: number, consecutive: number) => void;
+  /** Metadata committed with each partition's offset (e.g. `partitionsMetadata`), read back by start-up checks. */
+  commitMetadata?: () => string;
   /** Called before subscribing, e.g. to create topics. */
   beforeSubscribe?: () => Promise<void>;
+  /**
+   * How long the consume loop may show no activity (fetch, heartbeat, batch, retry) before
+   * `isLive()` turns false (default 5 minutes).
+   */
+  stallMs?: number;
   /**
    * On close, how long an in-flight batch may take to finish. After that the consumer is left
    * behind: the batch's offsets stay uncommitted, so its messages are delivered again later.
@@ -64,16 +77,21 @@ const HEARTBEAT_SLICE_MS = 3000;
 export class KafkaBatchServer extends Server implements CustomTransportStrategy {
   private consumer?: Consumer;
   private running = false;
-  private joined = false;
-  private crashed?: Error;
+  private readonly health: ConsumerHealth;
 
   constructor(private readonly options: KafkaBatchServerOptions) {
     super();
+    this.health = new ConsumerHealth(options.stallMs ?? 300_000);
   }
 
-  /** True once the consumer has joined its group and has not crashed. */
+  /** True while the consumer is in its group: false from a crash until kafkajs has re-joined it. */
   isReady(): boolean {
-    return this.running && this.joined && !this.crashed;
+    return this.running && this.health.isReady();
+  }
+
+  /** False after a crash kafkajs will not restart, or when the consume loop has stalled. */
+  isLive(): boolean {
+    return this.health.isLive();
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
@@ -89,13 +107,14 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     const { kafka, groupId, subscriptions } = this.options;
     const consumer = kafka.consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 3000, ...this.options.consumer });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      this.joined = true;
-    });
+    consumer.on(consumer.events.GROUP_JOIN, () => this.health.joined());
     consumer.on(consumer.events.CRASH, (event) => {
-      this.crashed = event.payload.error;
-      this.logger.error(`consumer crashed: ${event.payload.error.message}`);
+      this.health.crashed(event.payload.error, event.payload.restart);
+      this.logger.error(`consumer crashed${event.payload.restart ? '; kafkajs restarts it' : ' for good: /health/live fails'}: ${event.payload.error.message}`);
     });
+    for (const name of [consumer.events.FETCH_START, consumer.events.HEARTBEAT, consumer.events.START_BATCH_PROCESS, consumer.events.END_BATCH_PROCESS, consumer.events.REBALANCING]) {
+      consumer.on(name, () => this.health.activity());
+    }
     await consumer.connect();
     await this.options.beforeSubscribe?.();
     const patternByTopic = new Map<string, string>();
@@ -154,7 +173,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         const last = batch.messages[batch.messages.length - 1] as KafkaMessage;
         // Resolving moves the consumer's in-memory position; without it the batch is fetched again.
         resolveOffset(last.offset);
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+        const metadata = this.options.commitMetadata?.() ?? null;
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString(), metadata }]);
       },
     });
   }
@@ -168,18 +188,26 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   ): Promise<void> {
     const { initialMs, maxMs } = this.options.retry ?? { initialMs: 200, maxMs: 30000 };
     for (let attempt = 0; ; attempt++) {
+      this.health.activity();
       try {
         await work(attempt);
+        if (attempt > 0) this.options.onBatchRetries?.(topic, partition, 0);
         return;
       } catch (error) {
+        // A batch given up (partition revoked, shutting down) is no longer this member's to retry.
+        this.options.onBatchRetries?.(topic, partition, canGoOn() ? attempt + 1 : 0);
         if (!canGoOn()) throw error;
         const delay = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 20));
         this.logger.warn(`batch of ${topic}[${partition}] failed (attempt ${attempt + 1}), retrying in ${delay} ms: ${(error as Error).message}`);
         for (let waited = 0; waited < delay && canGoOn(); waited += HEARTBEAT_SLICE_MS) {
           await new Promise((resolve) => setTimeout(resolve, Math.min(HEARTBEAT_SLICE_MS, delay - waited)));
           await heartbeat().catch(() => undefined);
+          this.health.activity();
         }
-        if (!canGoOn()) throw error;
+        if (!canGoOn()) {
+          this.options.onBatchRetries?.(topic, partition, 0);
+          throw error;
+        }
       }
     }
   }

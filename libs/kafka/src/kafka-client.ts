@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type Admin, type KafkaConfig, type LogEntry } from 'kafkajs';
+import type { TopicSpec } from './topic-policy';
 
 /** A small structural logger so this lib does not depend on Nest. */
 export interface KafkaLogSink {
@@ -31,12 +32,14 @@ export function createKafka(options: { brokers: string[]; clientId: string; logg
 }
 
 /**
- * Creates the topics that do not exist yet (idempotent; Debezium's change topics included) and
+ * Creates the topics that do not exist yet (idempotent), with the spec's partitions, replication
+ * factor and topic configs (see `topicSpec`; a bare number is a partition count), and
  * waits until every partition of every topic has a leader. Services start side by side and race
  * to create `<prefix>.writes`: the loser sees the topic listed before its partitions are served,
  * and subscribing then fails with "This server does not host this topic-partition".
  */
-export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions = 1, timeoutMs = 30_000): Promise<void> {
+export async function ensureTopics(kafka: Kafka, topics: string[], spec: number | TopicSpec = 1, timeoutMs = 30_000): Promise<void> {
+  const { numPartitions, replicationFactor, configEntries } = typeof spec === 'number' ? { numPartitions: spec, replicationFactor: undefined, configEntries: undefined } : spec;
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -47,7 +50,15 @@ export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions
       try {
         // We wait for the leaders ourselves: kafkajs's own wait fails with "This server does not
         // host this topic-partition" when another process created the topic a moment earlier.
-        await admin.createTopics({ waitForLeaders: false, topics: missing.map((topic) => ({ topic, numPartitions })) });
+        await admin.createTopics({
+          waitForLeaders: false,
+          topics: missing.map((topic) => ({
+            topic,
+            numPartitions,
+            ...(replicationFactor === undefined ? {} : { replicationFactor }),
+            ...(configEntries === undefined ? {} : { configEntries }),
+          })),
+        });
       } catch (error) {
         // Another process created some of them between our list and our create: fine if they
         // become ready below; otherwise the creation error is the one worth reporting.

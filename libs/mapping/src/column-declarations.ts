@@ -11,6 +11,7 @@ export interface DeclaredColumn {
   type?: ColumnType;
   json?: EncodeOptions['json'];
   arrays?: EncodeOptions['arrays'];
+  unrepresentable?: 'dead-letter' | 'string' | 'null';
 }
 
 /** The entity's declared columns in file order (list or map form). */
@@ -31,6 +32,7 @@ export function declaredColumns(entity: EntityDefinition): Map<string, DeclaredC
     if (declaration && typeof declaration === 'object') {
       if (declaration.json) column.json = declaration.json;
       if (declaration.arrays) column.arrays = declaration.arrays;
+      if (declaration.unrepresentable) column.unrepresentable = declaration.unrepresentable;
     }
     columns.set(name, column);
   }

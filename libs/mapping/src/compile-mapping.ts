@@ -41,8 +41,14 @@ export interface CompiledEntity {
   readonly schema: string;
   readonly table: string;
   readonly primaryKey: readonly string[];
-  /** Declared columns in file order: what the reconciler selects. */
+  /**
+   * The columns read, in file order: what the reconciler selects and the transformer decodes. A
+   * column left out by `attributes.include/exclude` and used by no key, GSI or TTL is not read at
+   * all, so its values (and its absence after a DROP COLUMN) cannot fail a row.
+   */
   readonly columns: readonly string[];
+  /** Columns with an `unrepresentable` policy other than the default (dead-letter the row). */
+  readonly unrepresentable: ReadonlyMap<string, 'string' | 'null'>;
   /** Declared column types (columns declared without a type are absent). */
   readonly columnTypes: ReadonlyMap<string, ColumnType>;
   readonly mode: 'item' | 'embedded';
@@ -181,12 +187,24 @@ function compileEntity(
   });
 
   const primaryKey = new Set(entity.primaryKey);
+  const needed = new Set<string>([
+    ...attributes.map((a) => a.column),
+    ...keyColumns,
+    ...entity.primaryKey,
+    ...gsis.flatMap((g) => g.parts.flatMap((p) => p.template.columns)),
+    ...(entity.ttl ? [entity.ttl.column] : []),
+  ]);
+  const unrepresentable = new Map<string, 'string' | 'null'>();
+  for (const column of declared.values()) {
+    if (column.unrepresentable === 'string' || column.unrepresentable === 'null') unrepresentable.set(column.name, column.unrepresentable);
+  }
   return {
     name: entity.name,
     schema: entity.source.schema ?? 'public',
     table: entity.source.table,
     primaryKey: entity.primaryKey,
-    columns: [...declared.keys()],
+    columns: [...declared.keys()].filter((column) => needed.has(column)),
+    unrepresentable,
     columnTypes,
     mode: entity.parent?.mode === 'embedded' ? 'embedded' : 'item',
     key,

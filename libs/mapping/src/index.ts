@@ -14,6 +14,7 @@ export {
   type CompiledMapping,
 } from './compile-mapping';
 export { mapChange, type ChangeContext } from './map-change';
+export { checkEventKey } from './event-key-check';
 export { mapPgRow, mapRow, type MapRowOptions, type MappedRow } from './map-row';
 export type {
   ColumnDeclaration,

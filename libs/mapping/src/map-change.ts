@@ -13,6 +13,7 @@ import { decodeDebeziumValue } from './debezium-decoder';
 import { buildAttributes, childKeyOf, computeKey, requireKey } from './item-builder';
 import { MappingError, MappingErrorCode } from './mapping-error';
 import type { PgValue } from './pg-value';
+import { decodeColumn } from './unrepresentable-value';
 
 /** What the caller knows about the event besides its content. */
 export interface ChangeContext {
@@ -155,7 +156,8 @@ function decodeRow(entity: CompiledEntity, raw: Row, fields: Fields, columns: It
         { entity: entity.name, column },
       );
     }
-    row.set(column, decodeDebeziumValue(raw[column], fields.get(column), entity.columnTypes.get(column), { entity: entity.name, column }));
+    const value = raw[column];
+    row.set(column, decodeColumn(entity, column, value, () => decodeDebeziumValue(value, fields.get(column), entity.columnTypes.get(column), { entity: entity.name, column })));
   }
   return row;
 }

@@ -6,6 +6,7 @@ import { buildAttributes, childKeyOf, requireKey } from './item-builder';
 import { MappingError, MappingErrorCode } from './mapping-error';
 import type { PgRow, PgValue } from './pg-value';
 import { decodePostgresValue } from './postgres-decoder';
+import { decodeColumn } from './unrepresentable-value';
 
 /** What one source row becomes in DynamoDB. */
 export type MappedRow =
@@ -51,7 +52,8 @@ export function mapRow(entity: CompiledEntity, row: Readonly<Record<string, unkn
         { entity: entity.name, column },
       );
     }
-    values.set(column, decodePostgresValue(row[column], typeFor(entity, column, options.columnTypes), { entity: entity.name, column }));
+    const value = row[column];
+    values.set(column, decodeColumn(entity, column, value, () => decodePostgresValue(value, typeFor(entity, column, options.columnTypes), { entity: entity.name, column })));
   }
   return mapPgRow(entity, values, options.version);
 }

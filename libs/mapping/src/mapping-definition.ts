@@ -39,7 +39,14 @@ export interface EntityOptions {
 }
 
 /** A column's declared Postgres type (`numeric(12,2)`, `text[]`), optionally with its own options. */
-export type ColumnDeclaration = string | null | ({ type?: string | null } & Omit<EntityOptions, 'nulls'>);
+export type ColumnDeclaration =
+  | string
+  | null
+  | ({
+      type?: string | null;
+      /** A number DynamoDB cannot hold: dead-letter the row (default), store its exact text, or NULL. */
+      unrepresentable?: 'dead-letter' | 'string' | 'null';
+    } & Omit<EntityOptions, 'nulls'>);
 
 export interface KeyTemplates {
   pk: string;

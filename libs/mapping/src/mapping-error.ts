@@ -29,6 +29,10 @@ export const MappingErrorCode = {
   TruncateUnsupported: 'MAPPING_TRUNCATE_UNSUPPORTED',
   /** No entity maps the event's source table. */
   UnmappedTable: 'MAPPING_UNMAPPED_TABLE',
+  /** A change event's Kafka key names another row than its value (or is not a key struct). */
+  KeyMismatch: 'MAPPING_KEY_MISMATCH',
+  /** A change event has no Kafka key (Debezium keys every change by primary key). */
+  KeyMissing: 'MAPPING_KEY_MISSING',
   /** The event is not a Debezium change envelope we understand. */
   EnvelopeInvalid: 'MAPPING_ENVELOPE_INVALID',
   /** The envelope carries no `schema` (the JsonConverter must run with schemas.enable=true). */

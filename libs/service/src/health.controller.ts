@@ -1,20 +1,21 @@
-import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Registry } from 'prom-client';
-import { Readiness } from './readiness';
+import { Liveness, Readiness } from './readiness';
 
 /** Liveness, readiness and Prometheus metrics, the same for every pg2ddb service. */
 @Controller()
 export class HealthController {
   constructor(
     @Inject(Readiness) private readonly readiness: Readiness,
+    @Inject(Liveness) private readonly liveness: Liveness,
     @Inject(Registry) private readonly registry: Registry,
   ) {}
 
   @Get('health/live')
-  @HttpCode(200)
-  live(): { status: 'ok' } {
-    return { status: 'ok' };
+  async live(@Res() res: Response): Promise<void> {
+    const result = await this.liveness.evaluate();
+    res.status(result.ready ? 200 : 503).json({ status: result.ready ? 'ok' : 'not-live', checks: result.checks });
   }
 
   @Get('health/ready')

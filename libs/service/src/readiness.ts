@@ -26,6 +26,13 @@ export class Readiness {
   }
 }
 
+/**
+ * The checks a service must pass to count as alive (`/health/live`): a failing one means the
+ * process cannot recover by itself (its consumer crashed for good, its loop stalled) and should be
+ * restarted. Same shape as `Readiness`.
+ */
+export class Liveness extends Readiness {}
+
 /** A readiness probe that calls the dependency at most every 10 s and reports the last answer. */
 export function cachedProbe(probe: () => Promise<unknown>, everyMs = 10000): () => Promise<boolean> {
   let checkedAt = 0;

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { HealthController } from './health.controller';
-import { Readiness } from './readiness';
+import { Liveness, Readiness } from './readiness';
 
 /** Provides the readiness registry, the metrics registry and the health endpoints. */
 @Global()
@@ -9,6 +9,7 @@ import { Readiness } from './readiness';
   controllers: [HealthController],
   providers: [
     Readiness,
+    Liveness,
     {
       provide: Registry,
       useFactory: () => {
@@ -18,6 +19,6 @@ import { Readiness } from './readiness';
       },
     },
   ],
-  exports: [Readiness, Registry],
+  exports: [Readiness, Liveness, Registry],
 })
 export class ServiceModule {}

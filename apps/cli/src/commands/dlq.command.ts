@@ -1,5 +1,5 @@
 import { topicNames, type DeadLetter } from '@pg2ddb/contracts';
-import { dlqReplayGroup, readTopicRange, replayTarget, type TopicRecord } from '@pg2ddb/kafka';
+import { dlqReplayGroup, peekMessage, readTopicRange, replayTarget, type TopicRecord } from '@pg2ddb/kafka';
 import type { Kafka } from 'kafkajs';
 import { jsonOption, mappingOption, numberOption, stringOption } from '../framework/cli-args';
 import type { CliCommand, CommandContext } from '../framework/cli-command';
@@ -121,7 +121,18 @@ async function replay(kafka: Kafka, prefix: string, context: CommandContext): Pr
         skipped.push({ position, reason: target.unsupported });
         continue;
       }
-      if (!dryRun) await producer.send({ topic: target.topic, acks: -1, messages: [target.message] });
+      let message = target.message;
+      const { original } = entry.letter;
+      if (original.truncated) {
+        // The letter carries only the start of a large original: re-read the whole of it.
+        const whole = await peekMessage(kafka, original.topic, original.partition, original.offset);
+        if (!whole || whole.value === null) {
+          skipped.push({ position, reason: `the letter holds only the start of the original, and ${original.topic}/${original.partition}/${original.offset} no longer has it (retention)` });
+          continue;
+        }
+        message = { ...message, value: whole.value };
+      }
+      if (!dryRun) await producer.send({ topic: target.topic, acks: -1, messages: [message] });
       sent.push({ position, topic: target.topic, code: entry.letter.code });
       if (!context.json && sent.length % 1000 === 0) process.stderr.write(`replayed ${sent.length} of ${records.length} letter(s)…\n`);
     }

@@ -1,3 +1,4 @@
+import { readEnv, topicsEnv } from '@pg2ddb/config';
 import { describeSourceTable } from '@pg2ddb/postgres';
 import { errorMessage } from '@pg2ddb/errors';
 import { dateOption, jsonOption, mappingOption, numberOption } from '../framework/cli-args';
@@ -72,6 +73,7 @@ exit: 0 no errors, 1 errors found (or warnings with --strict), 2 usage, 3 a depe
       dateMax: dateOption(values, 'date-max') ?? new Date(Date.UTC(now.getUTCFullYear() + 1, now.getUTCMonth(), now.getUTCDate())),
       sizeCandidateRatio: 0.5,
       sizeCandidateLimit: numberOption(values, 'size-candidates', 50, { min: 1, max: 10000, integer: true }),
+      maxEventBytes: readEnv({ PG2DDB_MAX_EVENT_BYTES: topicsEnv.PG2DDB_MAX_EVENT_BYTES }, env).PG2DDB_MAX_EVENT_BYTES,
     };
     const only = values.entity as string | undefined;
     if (only && !mapping.entity(only)) throw new UsageError(`--entity ${only}: the mapping has no such entity (${mapping.entities.map((e) => e.name).join(', ')})`);

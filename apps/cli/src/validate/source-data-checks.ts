@@ -14,12 +14,17 @@ export interface SourceCheckOptions {
   sizeCandidateRatio: number;
   /** At most this many candidate rows are mapped exactly (default 50). */
   sizeCandidateLimit: number;
+  /** The largest Debezium event the chain carries (PG2DDB_MAX_EVENT_BYTES). */
+  maxEventBytes: number;
 }
+
+// A Debezium event is the row as JSON plus its Connect schema and source block; this covers the latter.
+const EVENT_OVERHEAD_BYTES = 64 * 1024;
 
 interface Condition {
   check: string;
   severity: 'error' | 'warning';
-  column: string;
+  column?: string;
   sql: string;
   message: (rows: number) => string;
 }
@@ -114,24 +119,47 @@ export async function sourceDataChecks(
       });
     } else if (NUMERIC_TYPES.has(info.udtName)) {
       const digits = `length(trim(both '0' from replace(abs(${ref(column)}::numeric)::text, '.', '')))`;
+      const policy = unrepresentablePolicy(entity, column);
       conditions.push({
         check: 'number-out-of-range',
-        severity: 'error',
+        severity: policy.severity,
         column,
         sql: `CASE WHEN ${ref(column)}::numeric::text IN ('NaN', 'Infinity', '-Infinity') THEN true
                    ELSE ${digits} > 38 OR abs(${ref(column)}::numeric) >= 1e126 OR (${ref(column)}::numeric <> 0 AND abs(${ref(column)}::numeric) < 1e-130) END`,
-        message: (rows) => `${rows} row(s) have ${column} beyond DynamoDB's numbers (over 38 significant digits, NaN/Infinity, or magnitude outside 1E-130..1E126): dead-lettered, never rounded`,
+        message: (rows) => `${rows} row(s) have ${column} beyond DynamoDB's numbers (over 38 significant digits, NaN/Infinity, or magnitude outside 1E-130..1E126): ${policy.outcome}`,
       });
     } else if (FLOAT_TYPES.has(info.udtName)) {
+      const policy = unrepresentablePolicy(entity, column);
+      // A double holds magnitudes up to 1.8E308 and down to 4.9E-324; DynamoDB only 1E-130..1E126.
       conditions.push({
         check: 'number-out-of-range',
-        severity: 'error',
+        severity: policy.severity,
         column,
-        sql: `${ref(column)}::text IN ('NaN', 'Infinity', '-Infinity')`,
-        message: (rows) => `${rows} row(s) have NaN or Infinity in ${column}: DynamoDB cannot store them`,
+        sql: `CASE WHEN ${ref(column)}::text IN ('NaN', 'Infinity', '-Infinity') THEN true
+                   ELSE abs(${ref(column)}::float8) >= 1e126 OR (${ref(column)}::float8 <> 0 AND abs(${ref(column)}::float8) < 1e-130) END`,
+        message: (rows) => `${rows} row(s) have ${column} beyond DynamoDB's numbers (NaN/Infinity, or magnitude outside 1E-130..1E126): ${policy.outcome}`,
       });
     }
   }
+
+  // A row whose change event exceeds the chain's size limit never reaches pg2ddb: the connector's
+  // producer refuses it, its task fails, and the whole table's stream stops until the row is fixed.
+  const rowJsonBytes = `octet_length(row_to_json(${ref(entity.table)})::text)`;
+  const eventLimit = Math.max(0, options.maxEventBytes - EVENT_OVERHEAD_BYTES);
+  conditions.push({
+    check: 'event-too-large',
+    severity: 'error',
+    sql: `${rowJsonBytes} > ${eventLimit}`,
+    message: (rows) =>
+      `${rows} row(s) are over ${eventLimit.toLocaleString('en-US')} bytes as JSON: their Debezium event would exceed PG2DDB_MAX_EVENT_BYTES (${options.maxEventBytes.toLocaleString('en-US')}), the connector task would fail and stop the whole table's stream; raise PG2DDB_MAX_EVENT_BYTES and re-apply the connector, or shrink the rows`,
+  });
+  conditions.push({
+    check: 'event-too-large',
+    severity: 'warning',
+    sql: `${rowJsonBytes} <= ${eventLimit} AND 2 * ${rowJsonBytes} > ${eventLimit}`,
+    message: (rows) =>
+      `${rows} row(s) are over half the event limit as JSON: with REPLICA IDENTITY FULL an update carries the row twice (before and after) and would exceed PG2DDB_MAX_EVENT_BYTES (${options.maxEventBytes.toLocaleString('en-US')}), failing the connector task`,
+  });
 
   const findings: ValidationFinding[] = [];
   const checklist: ChecklistEntry[] = [];
@@ -149,6 +177,7 @@ export async function sourceDataChecks(
     ['key-too-long', 'key over 2048/1024 bytes'],
     ['date-range', 'dates in range'],
     ['number-out-of-range', 'numbers DynamoDB can hold'],
+    ['event-too-large', 'change events within PG2DDB_MAX_EVENT_BYTES'],
   ] as const) {
     checklist.push(summarise('source', check, title, entity.name, findings, conditions.some((c) => c.check === check)));
   }
@@ -277,7 +306,7 @@ async function sizeCheck(
       entity: entity.name,
       rows: tooLarge.length,
       sampleKeys: tooLarge.slice(0, 3).map((entry) => entry.key),
-      message: `${tooLarge.length} row(s) map to items over DynamoDB's 400 KB limit (largest ${largest.toLocaleString('en-US')} bytes): they would be dead-lettered; exclude or shorten the large columns${total > rows.length ? ` (${total} candidate rows, ${rows.length} largest checked exactly)` : ''}`,
+      message: `${tooLarge.length} row(s) map to items over DynamoDB's 400 KB limit (largest ${largest.toLocaleString('en-US')} bytes): each of their changes reaches the transformer and is dead-lettered there (TRANSFORMER_ITEM_TOO_LARGE, with its size) while the rest of the table flows on; exclude or shorten the large columns${total > rows.length ? ` (${total} candidate rows, ${rows.length} largest checked exactly)` : ''}`,
     });
   }
   return findings;
@@ -290,4 +319,19 @@ function summarise(area: ChecklistEntry['area'], check: string, title: string, e
   const rows = mine.reduce((sum, f) => sum + (f.rows ?? 0), 0);
   const columns = mine.map((f) => f.column).filter((column): column is string => column !== undefined);
   return { area, check, title, entity, status: mine.some((f) => f.severity === 'error') ? 'fail' : 'warn', detail: `${rows} row(s)${columns.length > 0 ? ` in ${columns.join(', ')}` : ''}` };
+}
+
+/** What the column's `unrepresentable` policy does with a number DynamoDB cannot hold. */
+function unrepresentablePolicy(entity: CompiledEntity, column: string): { severity: 'error' | 'warning'; outcome: string } {
+  switch (entity.unrepresentable.get(column)) {
+    case 'string':
+      return { severity: 'warning', outcome: 'stored as their exact text (an S attribute; the column says unrepresentable: string)' };
+    case 'null':
+      return { severity: 'warning', outcome: 'stored as NULL (the column says unrepresentable: null)' };
+    default:
+      return {
+        severity: 'error',
+        outcome: 'each such row is dead-lettered, never rounded (set the column\'s unrepresentable: string or null in the mapping to keep them)',
+      };
+  }
 }
