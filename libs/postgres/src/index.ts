@@ -8,6 +8,8 @@ export { countMatching, duplicateGroups, rowsAbove, sampleKeys, type SampleKey }
 export { currentWalLsn, readKeysetPages, readRowsByKeys, sampleRows, slotConfirmedFlushLsn, sourceColumnTypes, XMIN_COLUMN, type KeysetSource, type RawRow } from './keyset-reader';
 export { createPg2ddbDataSource, PG2DDB_MIGRATIONS, PG2DDB_SCHEMA } from './pg2ddb-data-source';
 export { migratePg2ddbSchema } from './migrate-pg2ddb-schema';
+export { listRunHistory, RunHistory, type ListRunHistoryOptions, type RunHistoryEntry } from './run-history';
+export { ReconciliationRunEntity, RunHistoryEntity, type OperationKind, type RunHistoryRecord, type RunStatus } from './run-history.entity';
 export { latestReconciliationRuns, recordRunFinished, recordRunStarted, type ReconciliationRun } from './reconciliation-runs';
 export { dropSignalTable, ensureSignalTable, insertSignal } from './signal-table';
 export { dropHeartbeatTable, ensureHeartbeatTable } from './heartbeat-table';
