@@ -15,10 +15,15 @@ export function describeEntry(entry: RunHistoryEntry): string {
   if (entry.kind === 'reconcile') {
     return `${String(s.mode)}: checked ${String(s.checked)}, missing ${String(s.missing)}, unexpected ${String(s.unexpected)}, mismatch ${String(s.mismatch)}, in flight ${String(s.inFlight)}`;
   }
-  const args = Array.isArray(s.args) && s.args.length > 0 ? `${(s.args as unknown[]).join(' ')} ` : '';
   const report = s.report as Record<string, unknown> | undefined;
-  const go = report && typeof report.go === 'boolean' ? (report.go ? 'GO ' : 'NO-GO ') : '';
-  return `${args}${go}${s.exitCode !== undefined ? `exit ${String(s.exitCode)}` : ''}${entry.error ? ` ${entry.error}` : ''}`.trim();
+  return [
+    Array.isArray(s.args) ? (s.args as unknown[]).join(' ') : '',
+    report && typeof report.go === 'boolean' ? (report.go ? 'GO' : 'NO-GO') : '',
+    s.exitCode !== undefined ? `exit ${String(s.exitCode)}` : '',
+    entry.error ?? '',
+  ]
+    .filter((part) => part.length > 0)
+    .join(' ');
 }
 
 function duration(entry: RunHistoryEntry): string {
