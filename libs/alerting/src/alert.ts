@@ -11,6 +11,17 @@ export interface Alert {
   /** ISO-8601 instant: in the future while firing (Alertmanager resolves it then unless re-sent). */
   endsAt: string;
   generatorURL?: string;
+  /**
+   * Set on a resolve sent only in case an earlier process left the alert open (not part of the
+   * wire format): a target that can list its open alerts sends it only for those.
+   */
+  onlyIfOpen?: true;
+}
+
+/** The alert as it goes on the wire (without pg2ddb's own `onlyIfOpen` marker). */
+export function wireAlert(alert: Alert): Omit<Alert, 'onlyIfOpen'> {
+  const { onlyIfOpen: _onlyIfOpen, ...wire } = alert;
+  return wire;
 }
 
 /** Firing while `endsAt` is after `now`. */

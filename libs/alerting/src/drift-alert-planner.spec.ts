@@ -61,6 +61,8 @@ describe('DriftAlertPlanner', () => {
     expect(alertStatus(byKind.missing!, at(1))).toBe('firing');
     expect(byKind.missing!.endsAt).toBe(at(11).toISOString());
     expect(alertStatus(byKind.unexpected!, at(1))).toBe('resolved');
+    expect(byKind.unexpected!.onlyIfOpen).toBe(true);
+    expect(byKind.missing!.onlyIfOpen).toBeUndefined();
   });
 
   it('keeps startsAt while drift persists, re-sends firing alerts with a later endsAt, and resolves them on a clean run', () => {
@@ -79,6 +81,8 @@ describe('DriftAlertPlanner', () => {
     expect(clean[0]!.labels.kind).toBe('missing');
     expect(clean[0]!.endsAt).toBe(at(9).toISOString());
     expect(clean[0]!.annotations.resolved_by_run).toBe('r3');
+    // This process raised it: resolved unconditionally.
+    expect(clean[0]!.onlyIfOpen).toBeUndefined();
     expect(p.active(at(10))).toEqual([]);
     // Nothing open any more: a further clean run sends nothing.
     expect(p.accept(summary('r4', 12, {}), at(12))).toEqual([]);
@@ -121,5 +125,12 @@ describe('webhookPayload', () => {
     const payload = webhookPayload(p.accept(summary('r2', 2, {}), at(2)).concat(p.active(at(2))), at(2));
     expect(payload.version).toBe('pg2ddb.alerts.v1');
     expect(payload.alerts.map((a) => a.status)).toEqual(['resolved']);
+    expect(webhookPayload([{ labels: {}, annotations: {}, startsAt: 'x', endsAt: at(1).toISOString(), onlyIfOpen: true }], at(2)).alerts[0]).toEqual({
+      labels: {},
+      annotations: {},
+      startsAt: 'x',
+      endsAt: at(1).toISOString(),
+      status: 'resolved',
+    });
   });
 });

@@ -35,7 +35,7 @@ interface PendingRun {
  * firing and whose later run is clean is resolved (`endsAt` = now). A summary older than one
  * already applied for the entity changes nothing, so a late or replayed run cannot resolve newer
  * drift. After a (re)start the first summary of an entity also resolves its clean kinds, in case
- * an alert raised before the restart is still open. Pure and synchronous: the caller sends the
+ * an alert raised before the restart is still open (marked `onlyIfOpen`). Pure and synchronous: the caller sends the
  * alerts and calls `active` to re-send the firing ones before their `endsAt`.
  */
 export class DriftAlertPlanner {
@@ -109,6 +109,7 @@ export class DriftAlertPlanner {
           annotations: { ...(open?.annotations ?? {}), summary: `No ${kind} items of ${summary.entity} any more`, resolved_by_run: summary.runId },
           startsAt,
           endsAt: resolvedAt,
+          ...(open ? {} : { onlyIfOpen: true as const }),
         });
       }
     }
