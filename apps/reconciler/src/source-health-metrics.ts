@@ -5,9 +5,6 @@ import { readReplicationSlots, type ReplicationSlotState } from '@pg2ddb/postgre
 import type { Pool } from 'pg';
 import { Gauge, type Registry } from 'prom-client';
 
-/** How long one reading of pg_replication_slots serves the gauges of a scrape. */
-const SLOT_READ_TTL_MS = 1000;
-
 /**
  * The source side's health, read when Prometheus scrapes: every replication slot's retained WAL,
  * active flag and unconfirmed WAL (pg_replication_slots), and, when a Kafka Connect URL is
@@ -16,10 +13,15 @@ const SLOT_READ_TTL_MS = 1000;
  */
 export class SourceHealthMetrics {
   private readonly logger = new Logger(SourceHealthMetrics.name);
-  private reading?: { at: number; slots: Promise<ReplicationSlotState[] | undefined> };
+  private reading?: Promise<ReplicationSlotState[] | undefined>;
 
   constructor(registry: Registry, pool: Pool, connect?: { url: string; connector: string }) {
+    // A scrape collects the gauges in registration order: the first one reads pg_replication_slots,
+    // the others report that same reading, so one scrape is one consistent query.
+    let first = true;
     const slotGauge = (name: string, help: string, value: (slot: ReplicationSlotState) => number | null) => {
+      const refresh = first;
+      first = false;
       const gauge: Gauge<'slot' | 'slot_type'> = new Gauge({
         name,
         help,
@@ -27,7 +29,7 @@ export class SourceHealthMetrics {
         registers: [registry],
         collect: async () => {
           gauge.reset();
-          for (const slot of (await this.slots(pool)) ?? []) {
+          for (const slot of (await this.slots(pool, refresh)) ?? []) {
             const v = value(slot);
             if (v !== null) gauge.set({ slot: slot.slot, slot_type: slot.type }, v);
           }
@@ -65,18 +67,14 @@ export class SourceHealthMetrics {
     }
   }
 
-  /** One query per scrape, shared by the slot gauges. */
-  private slots(pool: Pool): Promise<ReplicationSlotState[] | undefined> {
-    const now = Date.now();
-    if (!this.reading || now - this.reading.at > SLOT_READ_TTL_MS) {
-      this.reading = {
-        at: now,
-        slots: readReplicationSlots(pool).catch((error: unknown) => {
-          this.logger.warn(`replication slots unreadable: ${errorMessage(error)}`);
-          return undefined;
-        }),
-      };
+  /** A new reading of the slots (`refresh`), or the latest one. */
+  private slots(pool: Pool, refresh: boolean): Promise<ReplicationSlotState[] | undefined> {
+    if (refresh || !this.reading) {
+      this.reading = readReplicationSlots(pool).catch((error: unknown) => {
+        this.logger.warn(`replication slots unreadable: ${errorMessage(error)}`);
+        return undefined;
+      });
     }
-    return this.reading.slots;
+    return this.reading;
   }
 }
