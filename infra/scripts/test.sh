@@ -15,6 +15,9 @@ echo "== typecheck"
 npx tsc -p tsconfig.json --noEmit || status=1
 echo "== lint and unit tests"
 npx nx run-many -t lint test --exclude e2e --parallel=2 --outputStyle=stream || status=1
+echo "== alert rules (promtool test rules infra/alerts; builds promtool and alertmanager once into ~/.cache/pg2ddb/tools)"
+bash infra/alerts/test-rules.sh || status=1
+bash infra/scripts/prom-tools.sh all || status=1
 echo "== end-to-end tests (real PostgreSQL, Kafka, Kafka Connect + Debezium, the moto DynamoDB emulator)"
 npx nx run e2e:e2e --outputStyle=stream || status=1
 node infra/scripts/test-summary.js tmp/test-results || status=1

@@ -36,6 +36,7 @@ export const settings = {
       ...(env.PG2DDB_SLOT_NAME ? { slotName: env.PG2DDB_SLOT_NAME } : {}),
       ...(env.PG2DDB_PUBLICATION_NAME ? { publicationName: env.PG2DDB_PUBLICATION_NAME } : {}),
       ...(env.PG2DDB_SIGNAL_TABLE ? { signalTable: env.PG2DDB_SIGNAL_TABLE } : {}),
+      ...(env.PG2DDB_HEARTBEAT_TABLE ? { heartbeatTable: env.PG2DDB_HEARTBEAT_TABLE } : {}),
       ...(env.PG2DDB_SNAPSHOT_CHUNK_SIZE ? { snapshotChunkSize: Number(env.PG2DDB_SNAPSHOT_CHUNK_SIZE) } : {}),
     };
   },

@@ -4,11 +4,13 @@ import { errorMessage } from '@pg2ddb/errors';
 import { cliEnv } from './cli-env';
 import type { CliCommand } from './framework/cli-command';
 import { ExitCode, exitCodeFor, UsageError } from './framework/exit-codes';
+import { withHistory } from './framework/with-history';
 import { connectorCommand } from './commands/connector.command';
 import { cutoverCheckCommand } from './commands/cutover-check.command';
 import { demoCliCommand, seedDemoCliCommand } from './commands/demo.command';
 import { dlqCommand } from './commands/dlq.command';
 import { estimateCommand } from './commands/estimate.command';
+import { historyCommand } from './commands/history.command';
 import { initCliCommand } from './commands/init.command';
 import { reconcileCommand } from './commands/reconcile.command';
 import { snapshotCommand } from './commands/snapshot.command';
@@ -22,13 +24,15 @@ import { validateCommand } from './commands/validate.command';
 const COMMANDS: CliCommand[] = [
   validateCommand,
   initCliCommand,
-  connectorCommand,
-  snapshotCommand,
+  // The initial load starts when `connector apply` creates the connector (run history kind `load`).
+  withHistory(connectorCommand, 'load', ({ positionals }) => positionals[0] === 'apply'),
+  withHistory(snapshotCommand, 'snapshot'),
   statusCommand,
   reconcileCommand,
   estimateCommand,
-  cutoverCheckCommand,
-  dlqCommand,
+  withHistory(cutoverCheckCommand, 'cutover-check'),
+  withHistory(dlqCommand, 'replay', ({ positionals, values }) => positionals[0] === 'replay' && values['dry-run'] !== true),
+  historyCommand,
   demoCliCommand,
   seedDemoCliCommand,
 ];

@@ -67,13 +67,14 @@ describe('pg2ddb connector', () => {
     expect(down.stderr).toContain('Kafka Connect at http://127.0.0.1:1 is unreachable');
   }, 120000);
 
-  it('deletes the connector and, with --drop-slot, its slot, publication and signal table', async () => {
+  it('deletes the connector and, with --drop-slot, its slot, publication, signal and heartbeat tables', async () => {
     const deleted = connector('delete', ['--drop-slot']);
     expect(deleted.status).toBe(0);
     expect(deleted.stdout).toContain(`connector pg2ddb-${pipeline.names.prefix} deleted`);
     expect(deleted.stdout).toContain(`replication slot pg2ddb_${pipeline.names.prefix} dropped`);
     expect(await pipeline.query(`SELECT 1 FROM pg_replication_slots WHERE slot_name = $1`, [`pg2ddb_${pipeline.names.prefix}`])).toEqual([]);
     expect(await pipeline.query(`SELECT to_regclass($1) AS t`, [`${pipeline.names.schema}.pg2ddb_signal_${pipeline.names.prefix}`])).toEqual([{ t: null }]);
+    expect(await pipeline.query(`SELECT to_regclass($1) AS t`, [`${pipeline.names.schema}.pg2ddb_heartbeat_${pipeline.names.prefix}`])).toEqual([{ t: null }]);
     expect(connector('delete').stdout).toContain('did not exist');
   }, 120000);
 });

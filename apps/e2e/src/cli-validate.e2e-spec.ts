@@ -105,7 +105,9 @@ entities:
     // The key uses customerid and paymentdate, which a delete event carries only with REPLICA IDENTITY FULL.
     expect(find('replica-identity', 'Payment', 'customerid+paymentdate')).toHaveLength(1);
     // Nothing else is wrong: no false positives on the clean rows, the table and the services.
-    const expected = new Set(['key-null', 'date-range', 'number-out-of-range', 'item-too-large', 'gsi-key-empty', 'duplicate-item-key', 'replica-identity', 'replica-identity-toast']);
+    // The local stack's PostgreSQL runs with the default max_slot_wal_keep_size=-1 (unlimited).
+    expect(find('wal-keep-size')).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/^max_slot_wal_keep_size is unlimited \(-1\)/) })]);
+    const expected = new Set(['key-null', 'date-range', 'number-out-of-range', 'item-too-large', 'gsi-key-empty', 'duplicate-item-key', 'replica-identity', 'replica-identity-toast', 'wal-keep-size']);
     expect(report.findings.filter((f) => !expected.has(f.check))).toEqual([]);
     expect(report.checklist.find((c) => c.check === 'dynamodb-table')?.status).toBe('ok');
     expect(report.checklist.find((c) => c.check === 'kafka')?.status).toBe('ok');

@@ -25,6 +25,7 @@ export const reconcilerEnv = {
   PG2DDB_RECONCILE_CONCURRENCY: { description: 'BatchGetItem calls in flight', default: 4, parse: int(1, 256) } as EnvVar<number>,
   PG2DDB_RECONCILE_HISTORY: { description: 'keep run history in pg2ddb.reconciliation_runs (migrates the pg2ddb schema at boot)', default: true, parse: bool } as EnvVar<boolean>,
   PG2DDB_SLOT_NAME: optional("the connector's replication slot (default: derived from the topic prefix)"),
+  PG2DDB_CONNECT_URL: { description: "Kafka Connect REST URL: when set, /metrics reports the connector's and its tasks' state (pg2ddb_connector_state)", default: undefined, parse: parsers.url } as EnvVar<string | undefined>,
   PG2DDB_RECONCILE_ENDPOINT: { description: 'serve POST /reconcile (needs PG2DDB_RECONCILER_TOKEN)', default: false, parse: bool } as EnvVar<boolean>,
   PG2DDB_RECONCILER_TOKEN: { description: 'bearer token of POST /reconcile (at least 16 characters)', secret: true, default: undefined, parse: string } as EnvVar<string | undefined>,
 };

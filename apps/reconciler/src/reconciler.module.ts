@@ -3,14 +3,17 @@ import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '
 import type { CompiledMapping } from '@pg2ddb/mapping';
 import { createPgPool, migratePg2ddbSchema } from '@pg2ddb/postgres';
 import { cachedProbe, dynamoClientProvider, Readiness, ServiceModule } from '@pg2ddb/service';
+import { connectorName } from '@pg2ddb/kafka';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
+import { Registry } from 'prom-client';
 import { ReconcileController } from './reconcile.controller';
 import type { ReconcilerConfig } from './reconciler-config';
 import { ReconciliationService } from './reconciliation.service';
+import { SourceHealthMetrics } from './source-health-metrics';
 import { COMPILED_MAPPING, DYNAMO_CLIENT, KAFKA, KAFKA_PRODUCER, PG_POOL, RECONCILER_CONFIG } from './tokens';
 
-/** Wires the reconciler: Postgres pool, DynamoDB client, drift producer, the scheduled and on-demand runs. */
+/** Wires the reconciler: Postgres pool, DynamoDB client, drift producer, the scheduled and on-demand runs, the source-health metrics. */
 @Module({})
 export class ReconcilerModule implements OnApplicationShutdown {
   constructor(
@@ -46,6 +49,16 @@ export class ReconcilerModule implements OnApplicationShutdown {
             readiness.add({ name: 'postgres', check: cachedProbe(() => pool.query('SELECT 1')) });
             return pool;
           },
+        },
+        {
+          provide: SourceHealthMetrics,
+          inject: [Registry, PG_POOL],
+          useFactory: (registry: Registry, pool: Pool) =>
+            new SourceHealthMetrics(
+              registry,
+              pool,
+              config.PG2DDB_CONNECT_URL ? { url: config.PG2DDB_CONNECT_URL, connector: connectorName(config.PG2DDB_TOPIC_PREFIX) } : undefined,
+            ),
         },
         dynamoClientProvider(DYNAMO_CLIENT, { endpoint: config.PG2DDB_DYNAMO_ENDPOINT, region: config.AWS_REGION }),
         {

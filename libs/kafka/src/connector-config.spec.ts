@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectorName, defaultSignalTable, defaultSlotName, notificationTopic, renderConnectorConfig } from './connector-config';
+import { connectorName, defaultHeartbeatTable, defaultSignalTable, defaultSlotName, notificationTopic, renderConnectorConfig } from './connector-config';
 
 const template = readFileSync(join(__dirname, '../../../infra/debezium/postgres-connector.json'), 'utf8');
 const settings = {
@@ -21,7 +21,10 @@ describe('renderConnectorConfig', () => {
       'topic.prefix': 'shop-1',
       'slot.name': 'pg2ddb_shop_1',
       'publication.name': 'pg2ddb_shop_1',
-      'table.include.list': 'public\\.orders,public\\.order_items,public\\.pg2ddb_signal_shop_1',
+      'table.include.list': 'public\\.orders,public\\.order_items,public\\.pg2ddb_signal_shop_1,public\\.pg2ddb_heartbeat_shop_1',
+      'heartbeat.interval.ms': '10000',
+      'heartbeat.action.query':
+        'INSERT INTO "public"."pg2ddb_heartbeat_shop_1" (id, beat_at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at',
       'snapshot.mode': 'initial',
       'signal.enabled.channels': 'source',
       'signal.data.collection': 'public.pg2ddb_signal_shop_1',
@@ -65,13 +68,23 @@ describe('renderConnectorConfig', () => {
   it('captures a configured signal table and chunk size, and rejects bad ones', () => {
     const { config } = renderConnectorConfig(template, { ...settings, signalTable: 'ops.signals', snapshotChunkSize: 50 });
     expect(config['signal.data.collection']).toBe('ops.signals');
-    expect(config['table.include.list']).toBe('public\\.orders,public\\.order_items,ops\\.signals');
+    expect(config['table.include.list']).toBe('public\\.orders,public\\.order_items,ops\\.signals,public\\.pg2ddb_heartbeat_shop_1');
     expect(config['incremental.snapshot.chunk.size']).toBe('50');
     expect(() => renderConnectorConfig(template, { ...settings, signalTable: 'signals' })).toThrow('signal table must be "schema.table", got "signals"');
     expect(() => renderConnectorConfig(template, { ...settings, snapshotChunkSize: 0 })).toThrow('incremental snapshot chunk size must be a positive whole number, got 0');
   });
 
+  it('captures a configured heartbeat table and rejects one that would need quoting', () => {
+    const { config } = renderConnectorConfig(template, { ...settings, heartbeatTable: 'ops.beat' });
+    expect(config['table.include.list']).toBe('public\\.orders,public\\.order_items,public\\.pg2ddb_signal_shop_1,ops\\.beat');
+    expect(config['heartbeat.action.query']).toBe('INSERT INTO "ops"."beat" (id, beat_at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at');
+    expect(() => renderConnectorConfig(template, { ...settings, heartbeatTable: 'ops.Beat"; DROP TABLE x' })).toThrow(
+      `heartbeat table must be "schema.table" in lowercase letters, digits and '_', got "ops.Beat"; DROP TABLE x"`,
+    );
+  });
+
   it('derives valid slot and connector names', () => {
+    expect(defaultHeartbeatTable('My.Prefix-2', ['sales.orders'])).toBe('sales.pg2ddb_heartbeat_my_prefix_2');
     expect(defaultSignalTable('My.Prefix-2', ['sales.orders', 'public.x'])).toBe('sales.pg2ddb_signal_my_prefix_2');
     expect(notificationTopic('p')).toBe('p.notifications');
     expect(defaultSlotName('My.Prefix-2')).toBe('pg2ddb_my_prefix_2');

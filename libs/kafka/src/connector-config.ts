@@ -26,6 +26,14 @@ export interface ConnectorSettings {
   signalTable?: string;
   /** Rows per incremental snapshot chunk (Debezium's `incremental.snapshot.chunk.size`, default 1024). */
   snapshotChunkSize?: number;
+  /**
+   * `schema.table` of the heartbeat table; default `defaultHeartbeatTable(topicPrefix, tables)`.
+   * Debezium's `heartbeat.action.query` updates its one row every heartbeat, and the table is
+   * captured (so in the filtered publication): the slot then advances even when no mapped table
+   * changes while the rest of the database writes WAL. It must exist before the connector starts
+   * (`ensureHeartbeatTable` of @pg2ddb/postgres).
+   */
+  heartbeatTable?: string;
 }
 
 export interface ConnectorConfig {
@@ -46,6 +54,18 @@ export function defaultSlotName(topicPrefix: string): string {
 export function defaultSignalTable(topicPrefix: string, tables: readonly string[]): string {
   const schema = (tables[0] ?? 'public').split('.')[0] ?? 'public';
   return `${schema}.${`pg2ddb_signal_${topicPrefix.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63)}`;
+}
+
+/** The heartbeat table of a deployment: `<schema of the first mapped table>.pg2ddb_heartbeat_<prefix>`. */
+export function defaultHeartbeatTable(topicPrefix: string, tables: readonly string[]): string {
+  const schema = (tables[0] ?? 'public').split('.')[0] ?? 'public';
+  return `${schema}.${`pg2ddb_heartbeat_${topicPrefix.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63)}`;
+}
+
+/** Debezium's `heartbeat.action.query` for a heartbeat table: one row, upserted with the time. */
+export function heartbeatActionQuery(heartbeatTable: string): string {
+  const [schema, table] = heartbeatTable.split('.');
+  return `INSERT INTO "${schema}"."${table}" (id, beat_at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at`;
 }
 
 /** The topic Debezium sends its notifications to (incremental snapshot progress). */
@@ -72,6 +92,10 @@ export function renderConnectorConfig(template: string, settings: ConnectorSetti
   }
   const policy = settings.topicPolicy ?? DEFAULT_TOPIC_POLICY;
   const changeTopicConfig = new Map(topicConfigEntries('change', policy).map(({ name, value }) => [name, value]));
+  const heartbeatTable = settings.heartbeatTable ?? defaultHeartbeatTable(settings.topicPrefix, settings.tables);
+  if (!/^[a-z_][a-z0-9_$]*\.[a-z_][a-z0-9_$]*$/.test(heartbeatTable)) {
+    throw new Pg2ddbError('CONNECTOR_HEARTBEAT_TABLE_INVALID', `heartbeat table must be "schema.table" in lowercase letters, digits and '_', got "${heartbeatTable}"`);
+  }
   const chunkSize = settings.snapshotChunkSize ?? 1024;
   if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) {
     throw new Pg2ddbError('CONNECTOR_CHUNK_SIZE_INVALID', `incremental snapshot chunk size must be a positive whole number, got ${chunkSize}`);
@@ -86,7 +110,8 @@ export function renderConnectorConfig(template: string, settings: ConnectorSetti
     'topic.prefix': settings.topicPrefix,
     'slot.name': slot,
     'publication.name': settings.publicationName ?? slot,
-    'table.include.list': [...settings.tables, signalTable].map(escapeRegex).join(','),
+    'table.include.list': [...settings.tables, signalTable, heartbeatTable].map(escapeRegex).join(','),
+    'heartbeat.action.query': heartbeatActionQuery(heartbeatTable),
     'signal.data.collection': signalTable,
     'incremental.snapshot.chunk.size': String(chunkSize),
     'notification.sink.topic.name': notificationTopic(settings.topicPrefix),

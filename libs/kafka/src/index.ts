@@ -6,7 +6,7 @@ export { connectorName, defaultSlotName, renderConnectorConfig, type ConnectorCo
 export { buildDeadLetter, DEFAULT_DEAD_LETTER_LIMITS, type DeadLetterLimits, type MessageOrigin } from './dead-letter-builder';
 export { KafkaBatchServer, type BatchSubscription, type IncomingBatch, type KafkaBatchServerOptions } from './kafka-batch-server';
 export { createKafka, ensureTopics, type KafkaLogSink } from './kafka-client';
-export { defaultSignalTable, notificationTopic } from './connector-config';
+export { defaultHeartbeatTable, defaultSignalTable, heartbeatActionQuery, notificationTopic } from './connector-config';
 export { ConnectLifecycle } from './connect-lifecycle';
 export { peekMessage } from './peek-message';
 export { watchNotifications, type DebeziumNotification } from './watch-notifications';

@@ -3,9 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDynamoClient, ensureTable, fromSdkItem, toSdkItem, tombstoneTableName } from '@pg2ddb/dynamo';
 import { changeTopic, topicNames, type AttributeMap } from '@pg2ddb/contracts';
-import { applyPostgresConnector, ConnectClient, connectorName, createKafka, defaultSlotName, rewindConsumerGroup } from '@pg2ddb/kafka';
+import { applyPostgresConnector, ConnectClient, connectorName, createKafka, defaultHeartbeatTable, defaultSlotName, rewindConsumerGroup } from '@pg2ddb/kafka';
 import { compileMapping, loadMapping, type CompiledMapping } from '@pg2ddb/mapping';
-import { createPgPool, dropPublication, dropReplicationSlot, quoteIdent } from '@pg2ddb/postgres';
+import { createPgPool, dropPublication, dropReplicationSlot, ensureHeartbeatTable, quoteIdent } from '@pg2ddb/postgres';
 import { repoRoot, startServiceProcess, type ServiceName, type ServiceProcess } from '@pg2ddb/service';
 import type { Pool } from 'pg';
 import { readStackEnv, type StackEnv } from './local-stack';
@@ -86,13 +86,16 @@ export class TestPipeline {
     await ensureTable(dynamo, options.enableTtl ? mapping.table : withoutTtl);
 
     await options.beforeConnector?.({ names, env });
+    const tables = mapping.sourceTables().map(({ schema, table }) => `${schema}.${table}`);
+    // Debezium's heartbeat action query writes to it: it must exist before the connector starts.
+    await ensureHeartbeatTable(pg, defaultHeartbeatTable(names.prefix, tables));
     const connectorRunning = applyPostgresConnector({
       connectUrl: options.connectUrl ?? must(env, 'PG2DDB_CONNECT_URL'),
       templatePath: join(repoRoot(), 'infra/debezium/postgres-connector.json'),
       settings: {
         topicPrefix: names.prefix,
         database: { ...pgConnection(env), dbname: must(env, 'PG2DDB_PG_DATABASE') },
-        tables: mapping.sourceTables().map(({ schema, table }) => `${schema}.${table}`),
+        tables,
       },
     });
     await Promise.all([connectorRunning, options.whileConnectorStarts?.({ names, env })]);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConnectClient, ConnectLifecycle, renderConnectorConfig, type ConnectorStatus } from '@pg2ddb/kafka';
-import { dropPublication, dropReplicationSlot, dropSignalTable, ensureSignalTable } from '@pg2ddb/postgres';
+import { dropHeartbeatTable, dropPublication, dropReplicationSlot, dropSignalTable, ensureHeartbeatTable, ensureSignalTable } from '@pg2ddb/postgres';
 import { repoRoot } from '@pg2ddb/service';
 import { jsonOption, mappingOption } from '../framework/cli-args';
 import type { CliCommand } from '../framework/cli-command';
@@ -57,12 +57,15 @@ exit: 0 done / RUNNING, 1 not RUNNING or failed, 2 usage, 3 Connect or PostgreSQ
           const rendered = renderConnectorConfig(readFileSync(join(repoRoot(), 'infra/debezium/postgres-connector.json'), 'utf8'), context.connector);
           // Before the connector exists, so its filtered publication is created with the signal table in it.
           const signal = await ensureSignalTable(context.pg, context.signalTable, context.publication);
+          // The heartbeat action query writes to it: a missing table would fail the task.
+          const heartbeat = await ensureHeartbeatTable(context.pg, context.heartbeatTable, context.publication);
           const existing = await lifecycle.config(name);
           const unchanged = existing !== undefined && sameConfig(existing, rendered.config, name);
           const created = unchanged ? false : await client.apply(rendered);
           const status = await client.waitUntilRunning(name, timeoutMs);
           // A publication made by an older config lacks the signal table: add it now.
           if (!signal.addedToPublication) await ensureSignalTable(context.pg, context.signalTable, context.publication);
+          if (!heartbeat.addedToPublication) await ensureHeartbeatTable(context.pg, context.heartbeatTable, context.publication);
           const outcome = unchanged ? 'unchanged' : created ? 'created' : 'updated';
           return report(
             { outcome, state: status.connector.state, tables: context.connector.tables, signalTable: context.signalTable },
@@ -98,7 +101,8 @@ exit: 0 done / RUNNING, 1 not RUNNING or failed, 2 usage, 3 Connect or PostgreSQ
             lines.push(slotDropped ? `replication slot ${context.slot} dropped` : `replication slot ${context.slot} did not exist`);
             await dropPublication(context.pg, context.publication);
             await dropSignalTable(context.pg, context.signalTable);
-            lines.push(`publication ${context.publication} and signal table ${context.signalTable} dropped`);
+            await dropHeartbeatTable(context.pg, context.heartbeatTable);
+            lines.push(`publication ${context.publication}, signal table ${context.signalTable} and heartbeat table ${context.heartbeatTable} dropped`);
           }
           return report({ deleted, slotDropped }, lines.join('\n'));
         }

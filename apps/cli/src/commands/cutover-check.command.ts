@@ -1,10 +1,11 @@
-import { latestFullReconciliations, type FullReconciliation } from '@pg2ddb/postgres';
+import { latestFullReconciliations, replicationReadiness, type FullReconciliation } from '@pg2ddb/postgres';
 import { jsonOption, mappingOption, numberOption } from '../framework/cli-args';
 import type { CliCommand } from '../framework/cli-command';
 import { ExitCode } from '../framework/exit-codes';
 import { PipelineContext } from '../framework/pipeline-context';
 import { textTable } from '../framework/text-table';
 import { readPipelineState, type PipelineState } from '../status/pipeline-state';
+import { walKeepSizeAdvice } from '../validate/wal-keep-size';
 
 /** One go/no-go criterion and whether it holds. */
 export interface CutoverCriterion {
@@ -71,6 +72,7 @@ GO only when all of these hold:
   full reconciliation clean    per entity, the latest finished full run (pg2ddb.reconciliation_runs)
                                succeeded with 0 missing / unexpected / mismatched items and finished
                                within --max-reconcile-age minutes (default 1440)
+Warnings (not criteria): max_slot_wal_keep_size unlimited, or the slot near, past or invalidated by it.
 
 exit: 0 GO, 1 NO-GO (the failing criteria are listed), 2 usage, 3 a dependency unreachable`,
   options: { ...mappingOption, ...jsonOption, 'max-lag': { type: 'string' }, 'max-reconcile-age': { type: 'string' } },
@@ -81,14 +83,21 @@ exit: 0 GO, 1 NO-GO (the failing criteria are listed), 2 usage, 3 a dependency u
       maxReconcileAgeMs: numberOption(values, 'max-reconcile-age', 1440, { min: 0 }) * 60000,
     };
     try {
-      const [state, fullRuns] = await Promise.all([readPipelineState(context), latestFullReconciliations(context.pg, context.prefix)]);
+      const [state, fullRuns, replication] = await Promise.all([
+        readPipelineState(context),
+        latestFullReconciliations(context.pg, context.prefix),
+        replicationReadiness(context.pg, context.slot, context.publication),
+      ]);
       const criteria = judgeCutover(state, fullRuns, limits);
       const go = criteria.every((criterion) => criterion.ok);
+      // Not a go/no-go criterion: after cut-over the slot keeps serving the way back and drift checks.
+      const warnings = walKeepSizeAdvice(replication, context.slot).findings.map((finding) => finding.message);
       if (json) {
-        emitJson({ go, exitCode: go ? 0 : 1, criteria, reasons: criteria.filter((c) => !c.ok).map((c) => `${c.criterion}${c.entity ? ` (${c.entity})` : ''}: ${c.detail}`), errors: state.errors });
+        emitJson({ go, exitCode: go ? 0 : 1, criteria, reasons: criteria.filter((c) => !c.ok).map((c) => `${c.criterion}${c.entity ? ` (${c.entity})` : ''}: ${c.detail}`), warnings, errors: state.errors });
       } else {
         print(`pg2ddb cutover-check — ${context.mappingPath}, prefix ${context.prefix}`);
         for (const line of textTable([['', 'criterion', 'entity', 'detail'], ...criteria.map((c) => [c.ok ? '[ok]  ' : '[FAIL]', c.criterion, c.entity ?? '-', c.detail])])) print(`  ${line}`);
+        for (const warning of warnings) print(`  warning: ${warning}`);
         for (const error of state.errors) print(`  ! ${error}`);
         print(go ? '✅ GO: ready for cut-over' : `❌ NO-GO: ${criteria.filter((c) => !c.ok).map((c) => `${c.criterion}${c.entity ? ` (${c.entity})` : ''}`).join('; ')}`);
       }

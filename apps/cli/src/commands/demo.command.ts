@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { createDynamoClient, ensureTable } from '@pg2ddb/dynamo';
 import { changeTopic, topicNames } from '@pg2ddb/contracts';
-import { applyPostgresConnector, createKafka, rewindConsumerGroup } from '@pg2ddb/kafka';
+import { applyPostgresConnector, createKafka, defaultHeartbeatTable, rewindConsumerGroup } from '@pg2ddb/kafka';
 import type { CompiledMapping } from '@pg2ddb/mapping';
+import { ensureHeartbeatTable } from '@pg2ddb/postgres';
 import { repoRoot, startServiceProcess, type ServiceProcess } from '@pg2ddb/service';
 import { cliEnv } from '../cli-env';
 import { numberOption } from '../framework/cli-args';
@@ -71,10 +72,13 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
     const table = await ensureTable(dynamo, mapping.table);
     step(`DynamoDB table ${mapping.table.name} ${table.created ? 'created' : 'already there'}`);
     if (table.created) await replayIntoNewTable(env, mapping, step);
+    const connectorSettings = settings.connector(env, mapping);
+    // Debezium's heartbeat action query writes to it: it must exist before the connector starts.
+    await ensureHeartbeatTable(pg, connectorSettings.heartbeatTable ?? defaultHeartbeatTable(connectorSettings.topicPrefix, connectorSettings.tables));
     const connector = await applyPostgresConnector({
       connectUrl: settings.connectUrl(env),
       templatePath: join(root, 'infra/debezium/postgres-connector.json'),
-      settings: settings.connector(env, mapping),
+      settings: connectorSettings,
     });
     step(`connector ${connector.connector.name} ${connector.created ? 'created' : 'already registered'} and RUNNING`);
 

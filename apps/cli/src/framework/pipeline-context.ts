@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoClient } from '@pg2ddb/dynamo';
-import { connectorName, createKafka, defaultSignalTable, defaultSlotName, type ConnectorSettings } from '@pg2ddb/kafka';
+import { connectorName, createKafka, defaultHeartbeatTable, defaultSignalTable, defaultSlotName, type ConnectorSettings } from '@pg2ddb/kafka';
 import type { CompiledMapping } from '@pg2ddb/mapping';
 import { createPgPool } from '@pg2ddb/postgres';
 import type { Kafka } from 'kafkajs';
@@ -23,6 +23,7 @@ export class PipelineContext {
   readonly slot: string;
   readonly publication: string;
   readonly signalTable: string;
+  readonly heartbeatTable: string;
   readonly connectUrl: string;
 
   constructor(
@@ -36,6 +37,7 @@ export class PipelineContext {
     this.slot = this.connector.slotName ?? defaultSlotName(this.prefix);
     this.publication = this.connector.publicationName ?? this.slot;
     this.signalTable = this.connector.signalTable ?? defaultSignalTable(this.prefix, this.connector.tables);
+    this.heartbeatTable = this.connector.heartbeatTable ?? defaultHeartbeatTable(this.prefix, this.connector.tables);
     this.connectUrl = settings.connectUrl(env);
   }
 

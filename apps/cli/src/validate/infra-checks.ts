@@ -7,6 +7,7 @@ import type { Pool } from 'pg';
 import { errorMessage } from '@pg2ddb/errors';
 import { isUnreachable } from '../framework/exit-codes';
 import type { ChecklistEntry, ValidationFinding } from './validation-finding';
+import { walKeepSizeAdvice } from './wal-keep-size';
 
 export interface InfraResult {
   findings: ValidationFinding[];
@@ -57,6 +58,8 @@ export async function replicationChecks(pool: Pool, mapping: CompiledMapping, sl
   if (state.slot && !state.slot.active) {
     findings.push({ check: 'replication-slot', severity: 'warning', message: `slot ${slot} exists but nothing reads it: PostgreSQL retains ${(state.slot.retainedWalBytes ?? 0).toLocaleString('en-US')} bytes of WAL for it` });
   }
+  const keep = walKeepSizeAdvice(state, slot);
+  findings.push(...keep.findings);
   if (state.publication && !state.publication.allTables) {
     for (const { schema, table } of mapping.sourceTables()) {
       if (!state.publication.tables.includes(`${schema}.${table}`)) {
@@ -82,6 +85,7 @@ export async function replicationChecks(pool: Pool, mapping: CompiledMapping, sl
         status: status(['replication-slot']),
         detail: state.slot ? `${slot} (${state.slot.active ? 'active' : 'inactive'})` : `${slot} not created yet (connector apply creates it); ${state.freeReplicationSlots} free`,
       },
+      keep.checklist,
       {
         area: 'replication',
         check: 'publication',
