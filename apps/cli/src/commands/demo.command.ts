@@ -42,7 +42,7 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
     print('the local stack did not start; the messages above say why');
     return 1;
   }
-  const env: Record<string, string | undefined> = { ...cliEnv(), PG2DDB_TOPIC_PREFIX: process.env.PG2DDB_TOPIC_PREFIX ?? 'pg2ddb' };
+  const env: Record<string, string | undefined> = { ...cliEnv({ localStack: true }).env, PG2DDB_TOPIC_PREFIX: process.env.PG2DDB_TOPIC_PREFIX ?? 'pg2ddb' };
   const mappingPath = join(root, 'examples/payments/mapping.yaml');
   const mapping = loadMappingFile(mappingPath);
   const pg = createDemoPool(settings.postgres(env));
@@ -194,6 +194,7 @@ function stringsOnly(env: Record<string, string | undefined>): Record<string, st
 /** `pg2ddb demo`: the main job on the embedded stack. */
 export const demoCliCommand: CliCommand = {
   name: 'demo',
+  localStack: true,
   summary: 'run the payments demo on the embedded stack until Ctrl-C',
   usage: `usage: pg2ddb demo [--rows N] [--live-every S] [--exit-when-in-sync] [--keep-stack]
 
@@ -222,6 +223,7 @@ export const demoCliCommand: CliCommand = {
 /** `pg2ddb seed-demo`: the payments demo table and its rows, without the rest of the demo. */
 export const seedDemoCliCommand: CliCommand = {
   name: 'seed-demo',
+  uses: ['postgres'],
   summary: 'create the payments demo table and load it if it is empty',
   usage: `usage: pg2ddb seed-demo [--rows N]
 

@@ -43,6 +43,7 @@ options:
 /** `pg2ddb dlq list | replay`. */
 export const dlqCommand: CliCommand = {
   name: 'dlq',
+  uses: ['kafka'],
   summary: 'list | replay dead letters (re-submit them after a fix; idempotent)',
   usage: USAGE,
   options: {
@@ -76,6 +77,15 @@ async function list(kafka: Kafka, prefix: string, context: CommandContext): Prom
     return pending > 0 ? ExitCode.Findings : ExitCode.Ok;
   }
   const limit = numberOption(context.values, 'limit', 100, { min: 1, integer: true });
+  if (context.output === 'text') {
+    for (const entry of letters.slice(0, limit)) {
+      const original = entry.letter ? `${entry.letter.original.topic}[${entry.letter.original.partition}]@${entry.letter.original.offset}` : '';
+      context.print(
+        `position=${entry.partition}/${entry.offset} replayed=${entry.replayed} stage=${entry.letter?.stage ?? '?'} code=${entry.letter?.code ?? 'UNREADABLE'} original=${original} failed_at=${entry.letter?.failedAt ?? ''} reason=${JSON.stringify(truncate(entry.letter?.message ?? entry.unreadable ?? '', 200))}`,
+      );
+    }
+    return pending > 0 ? ExitCode.Findings : ExitCode.Ok;
+  }
   if (letters.length === 0) {
     context.print(`${topicNames(prefix).dlq}: no dead letters${filtersText(context)}`);
     return ExitCode.Ok;
@@ -105,6 +115,7 @@ async function replay(kafka: Kafka, prefix: string, context: CommandContext): Pr
   const { records, ends } = await readTopicRange(kafka, topicNames(prefix).dlq, { fromOffsets: fromStart ? undefined : replayedUpTo });
   const sent: Array<{ position: string; topic: string; code: string }> = [];
   const skipped: Array<{ position: string; reason: string }> = [];
+  context.progress.step(`dlq replay: ${records.length} letter(s) ${fromStart ? 'in the DLQ' : 'not replayed before'} to consider${dryRun ? ' (dry run)' : ''}`);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   if (!dryRun) await producer.connect();
   try {
@@ -123,7 +134,7 @@ async function replay(kafka: Kafka, prefix: string, context: CommandContext): Pr
       }
       if (!dryRun) await producer.send({ topic: target.topic, acks: -1, messages: [target.message] });
       sent.push({ position, topic: target.topic, code: entry.letter.code });
-      if (!context.json && sent.length % 1000 === 0) process.stderr.write(`replayed ${sent.length} of ${records.length} letter(s)…\n`);
+      context.progress.update(`dlq replay: ${dryRun ? 'would send' : 'sent'} ${sent.length} of ${records.length} letter(s), ${skipped.length} skipped`);
     }
     // Everything up to where this run read is done: a filtered-out letter is not re-offered by the
     // next plain replay (use --from-start with its filter for it).
@@ -131,6 +142,7 @@ async function replay(kafka: Kafka, prefix: string, context: CommandContext): Pr
   } finally {
     if (!dryRun) await producer.disconnect();
   }
+  context.progress.clear();
   if (context.json) {
     context.emitJson({ dryRun, fromStart, considered: records.length, sent, skipped });
   } else {
