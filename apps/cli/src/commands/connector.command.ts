@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConnectClient, ConnectLifecycle, renderConnectorConfig, type ConnectorStatus } from '@pg2ddb/kafka';
+import { connectorActionTarget, runConnectorAction } from '@pg2ddb/ops';
 import { dropPublication, dropReplicationSlot, dropSignalTable, ensureSignalTable } from '@pg2ddb/postgres';
 import { repoRoot } from '@pg2ddb/service';
 import { jsonOption, mappingOption } from '../framework/cli-args';
@@ -94,10 +95,9 @@ exit: 0 done / RUNNING, 1 not RUNNING or failed, 2 usage, 3 Connect or PostgreSQ
         case 'stop':
         case 'restart': {
           if (!(await client.status(name))) return report({ state: 'ABSENT' }, `connector ${name} does not exist`, ExitCode.Findings);
-          const target = { pause: 'PAUSED', resume: 'RUNNING', stop: 'STOPPED', restart: 'RUNNING' }[action];
-          await lifecycle[action](name);
-          const status = await lifecycle.waitForState(name, target, timeoutMs);
-          return report({ state: status.connector.state }, `connector ${name} ${target}`);
+          progress.step(`connector ${name}: ${action} requested; waiting for ${connectorActionTarget(action)}`);
+          const status = await runConnectorAction(context.connectUrl, name, action, timeoutMs);
+          return report({ state: status.connector.state }, `connector ${name} ${connectorActionTarget(action)}`);
         }
         case 'delete': {
           const deleted = await client.delete(name);

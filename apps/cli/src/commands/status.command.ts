@@ -2,8 +2,8 @@ import { jsonOption, mappingOption, numberOption } from '../framework/cli-args';
 import type { CliCommand } from '../framework/cli-command';
 import { ExitCode } from '../framework/exit-codes';
 import { PipelineContext } from '../framework/pipeline-context';
-import { readPipelineState, type PipelineState } from '../status/pipeline-state';
-import { loadRates, renderStatus, renderStatusText } from '../status/status-view';
+import { loadRates, readPipelineState, type PipelineState } from '@pg2ddb/ops';
+import { renderStatus, renderStatusText } from '../status/status-view';
 
 /**
  * `pg2ddb status [--watch]`: the seed's 30-second monitor for a continuous pipeline. On a

@@ -1,6 +1,7 @@
-import type { PipelineState } from './pipeline-state';
+import type { PipelineState } from '@pg2ddb/ops';
 import { terminalStyle } from '../framework/terminal-style';
-import { loadRates, renderStatus, renderStatusText } from './status-view';
+import { loadRates } from '@pg2ddb/ops';
+import { renderStatus, renderStatusText } from './status-view';
 
 const base: PipelineState = {
   at: Date.parse('2026-01-01T12:00:10Z'),
