@@ -31,20 +31,25 @@ function duration(ms) {
 }
 const time = (at) => new Date(at).toISOString().slice(11, 19);
 
-/** A line plot of points over the last hour into an SVG: axes, min/max labels, one polyline. */
+/**
+ * A line plot of the points of the last hour into an SVG: axes, scale labels, one polyline. The
+ * time axis spans the data it has (a minute at least, an hour at most), so a young service's
+ * first minutes are readable too.
+ */
 function plot(svg, points, format = fmt) {
   const width = 480, height = 160, left = 56, bottom = 18, top = 8;
   const now = Date.now();
   const shown = points.filter((point) => point.at >= now - HOUR_MS);
+  const span = Math.min(HOUR_MS, Math.max(60_000, shown.length > 0 ? now - shown[0].at : 0));
   const max = Math.max(1, ...shown.map((point) => point.value));
-  const x = (at) => left + ((at - (now - HOUR_MS)) / HOUR_MS) * (width - left - 4);
+  const x = (at) => left + ((at - (now - span)) / span) * (width - left - 4);
   const y = (value) => height - bottom - (value / max) * (height - bottom - top);
   svg.replaceChildren(
     el('line', { class: 'axis', x1: left, y1: height - bottom, x2: width, y2: height - bottom }),
     el('line', { class: 'axis', x1: left, y1: top, x2: left, y2: height - bottom }),
     el('text', { x: left - 4, y: top + 8, 'text-anchor': 'end' }, format(max)),
     el('text', { x: left - 4, y: height - bottom, 'text-anchor': 'end' }, '0'),
-    el('text', { x: left, y: height - 4 }, '-60 min'),
+    el('text', { x: left, y: height - 4 }, `-${Math.round(span / 60_000)} min`),
     el('text', { x: width - 4, y: height - 4, 'text-anchor': 'end' }, 'now'),
     el('polyline', { class: 'line', points: shown.map((point) => `${x(point.at).toFixed(1)},${y(point.value).toFixed(1)}`).join(' ') }),
   );
@@ -96,7 +101,8 @@ function renderConnector(connector) {
 
 function renderEntities(state) {
   const rows = state.entities.map((entity) => {
-    const pct = entity.rows <= 0 ? 100 : Math.min(100, (entity.items / entity.rows) * 100);
+    const known = entity.rows >= 0 && entity.items >= 0;
+    const pct = !known ? 0 : entity.rows === 0 ? 100 : Math.min(100, (entity.items / entity.rows) * 100);
     const run = entity.lastReconciliation;
     const done = entity.rows >= 0 && entity.items >= entity.rows;
     return el(
@@ -104,7 +110,7 @@ function renderEntities(state) {
       { 'data-entity': entity.entity },
       el('td', {}, entity.entity),
       el('td', {}, entity.source),
-      el('td', {}, el('span', { class: 'bar' }, el('span', { style: `width:${pct.toFixed(1)}%` })), ` ${pct.toFixed(1)}%`),
+      el('td', {}, el('span', { class: 'bar' }, el('span', { style: `width:${pct.toFixed(1)}%` })), known ? ` ${pct.toFixed(1)}%` : ' ?'),
       el('td', { class: 'counts' }, `${fmt(entity.items)} / ${fmt(entity.rows)}`),
       el('td', {}, entity.rate === undefined ? '-' : fmt(entity.rate)),
       el('td', { class: 'eta' }, entity.etaMs !== undefined ? duration(entity.etaMs) : done ? 'done' : '-'),
