@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
@@ -28,7 +29,7 @@ export interface DemoOptions {
 
 /**
  * The main job on the embedded default: stack → demo schema and data → DynamoDB table →
- * connector → the three services → progress until the initial load is in sync → keep streaming
+ * connector → the three services and the status page → progress until the initial load is in sync → keep streaming
  * (with a small live workload that measures commit-to-item latency) until Ctrl-C.
  */
 export async function demoCommand(options: DemoOptions, print: (line: string) => void): Promise<number> {
@@ -84,8 +85,21 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
     for (const name of ['transformer', 'writer', 'reconciler'] as const) {
       services.push(await startServiceProcess(name, serviceEnv, join(logDir, `${name}.log`)));
     }
+    // The status page reads the writer's /metrics for its commit→visible lag plot. Its buttons need
+    // an admin token: the operator's PG2DDB_STATUS_ADMIN_TOKEN, or one made for this run.
+    const writer = services.find((service) => service.name === 'writer');
+    const adminToken = env.PG2DDB_STATUS_ADMIN_TOKEN || randomBytes(16).toString('hex');
+    const statusPage = await startServiceProcess(
+      'status',
+      { ...serviceEnv, PG2DDB_STATUS_ADMIN_TOKEN: adminToken, PG2DDB_STATUS_SAMPLE_SECONDS: env.PG2DDB_STATUS_SAMPLE_SECONDS || '5', ...(writer ? { PG2DDB_STATUS_WRITER_METRICS_URLS: `http://127.0.0.1:${writer.httpPort}/metrics` } : {}) },
+      join(logDir, 'status.log'),
+    );
+    services.push(statusPage);
     await Promise.all(services.map((service) => service.ready()));
     step(`services ready (${services.map((s) => `${s.name} :${s.httpPort}`).join(', ')}); logs in ${logDir}`);
+    step(
+      `status page: http://127.0.0.1:${statusPage.httpPort}/ (admin token for its buttons: ${env.PG2DDB_STATUS_ADMIN_TOKEN ? 'the one in PG2DDB_STATUS_ADMIN_TOKEN' : `${adminToken}, made for this run`})`,
+    );
 
     const loadStarted = Date.now();
     let before = await entityCounts(mapping, pg, dynamo);
