@@ -85,6 +85,8 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
     for (const name of ['transformer', 'writer', 'reconciler'] as const) {
       services.push(await startServiceProcess(name, serviceEnv, join(logDir, `${name}.log`)));
     }
+    // The pipeline first: the status page starts once they are up, not competing for the CPU.
+    await Promise.all(services.map((service) => service.ready()));
     // The status page reads the writer's /metrics for its commit→visible lag plot. Its buttons need
     // an admin token: the operator's PG2DDB_STATUS_ADMIN_TOKEN, or one made for this run.
     const writer = services.find((service) => service.name === 'writer');
@@ -95,7 +97,7 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
       join(logDir, 'status.log'),
     );
     services.push(statusPage);
-    await Promise.all(services.map((service) => service.ready()));
+    await statusPage.ready();
     step(`services ready (${services.map((s) => `${s.name} :${s.httpPort}`).join(', ')}); logs in ${logDir}`);
     step(
       `status page: http://127.0.0.1:${statusPage.httpPort}/ (admin token for its buttons: ${env.PG2DDB_STATUS_ADMIN_TOKEN ? 'the one in PG2DDB_STATUS_ADMIN_TOKEN' : `${adminToken}, made for this run`})`,
