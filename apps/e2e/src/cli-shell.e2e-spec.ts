@@ -127,6 +127,49 @@ describe('pg2ddb in the shell', () => {
     expect(`${piped.stdout}${piped.stderr}`).not.toMatch(/\x1b\[|[\u2705\u274c]/);
   }, 180000);
 
+  it('completes commands, options and values in a real zsh and bash (typed into tmux)', async () => {
+    const installed = spawnSync('bash', [join(root, 'infra/scripts/ensure-apt-tools.sh'), 'zsh'], { stdio: 'inherit' });
+    expect(installed.status).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'pg2ddb-completion-'));
+    for (const shell of ['zsh', 'bash'] as const) {
+      const script = pg2ddb(['completion', shell]);
+      expect(script.status).toBe(0);
+      writeFileSync(join(dir, `pg2ddb.${shell}`), script.stdout);
+    }
+    const socket = `pg2ddb-completion-${process.pid}`;
+    const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 1500));
+    try {
+      tmux('new-session', '-d', '-s', 'zsh', '-x', '160', '-y', '20', 'zsh -f');
+      await pause();
+      tmux('send-keys', '-t', 'zsh', `autoload -U compinit && compinit -u && source ${join(dir, 'pg2ddb.zsh')}`, 'Enter');
+      await pause();
+      tmux('send-keys', '-t', 'zsh', 'pg2ddb con', 'Tab');
+      await pause();
+      tmux('send-keys', '-t', 'zsh', ' --out', 'Tab');
+      await pause();
+      tmux('send-keys', '-t', 'zsh', ' t', 'Tab');
+      await pause();
+      const zsh = tmux('capture-pane', '-p', '-t', 'zsh').stdout;
+      expect(zsh).toContain('pg2ddb connector --output t');
+      expect(zsh).toMatch(/^table +text$/m);
+
+      tmux('new-session', '-d', '-s', 'bash', '-x', '160', '-y', '20', 'bash --norc --noprofile');
+      await pause();
+      tmux('send-keys', '-t', 'bash', `source ${join(dir, 'pg2ddb.bash')}`, 'Enter');
+      await pause();
+      tmux('send-keys', '-t', 'bash', 'pg2ddb dlq rep', 'Tab');
+      await pause();
+      tmux('send-keys', '-t', 'bash', '--sta', 'Tab');
+      await pause();
+      tmux('send-keys', '-t', 'bash', 'w', 'Tab');
+      await pause();
+      expect(tmux('capture-pane', '-p', '-t', 'bash').stdout).toContain('pg2ddb dlq replay --stage writer');
+    } finally {
+      tmux('kill-server');
+    }
+  }, 120000);
+
   it('reports progress of a long command on stderr and keeps stdout one JSON document', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pg2ddb-shell-'));
     const copy = join(dir, 'mapping.json');

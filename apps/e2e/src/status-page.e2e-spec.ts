@@ -38,8 +38,8 @@ describe('the status page in a headless browser', () => {
   const points = async (id: string) => Number(await page.getAttribute(`#${id}`, 'data-points'));
 
   beforeAll(async () => {
-    const chromiumReady = spawnSync('bash', [join(root, 'infra/scripts/ensure-chromium.sh')], { stdio: 'inherit' });
-    if (chromiumReady.status !== 0) throw new Error('infra/scripts/ensure-chromium.sh failed; see above');
+    const chromiumReady = spawnSync('bash', [join(root, 'infra/scripts/ensure-apt-tools.sh'), 'chromium'], { stdio: 'inherit' });
+    if (chromiumReady.status !== 0) throw new Error('infra/scripts/ensure-apt-tools.sh chromium failed; see above');
     pipeline = await TestPipeline.start({
       mapping,
       schemaSql: `CREATE TABLE orders (id integer PRIMARY KEY, region text, total numeric NOT NULL);
@@ -59,7 +59,7 @@ describe('the status page in a headless browser', () => {
       join(pipeline.workDir, 'status.log'),
     );
     await status.ready();
-    browser = await chromium.launch({ executablePath: process.env.PG2DDB_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 1500 } });
     await page.goto(`http://127.0.0.1:${status.httpPort}/?refresh=1000`);
   }, 240000);

@@ -93,14 +93,18 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
     const adminToken = env.PG2DDB_STATUS_ADMIN_TOKEN || randomBytes(16).toString('hex');
     const statusPage = await startServiceProcess(
       'status',
-      { ...serviceEnv, PG2DDB_STATUS_ADMIN_TOKEN: adminToken, PG2DDB_STATUS_SAMPLE_SECONDS: env.PG2DDB_STATUS_SAMPLE_SECONDS || '5', ...(writer ? { PG2DDB_STATUS_WRITER_METRICS_URLS: `http://127.0.0.1:${writer.httpPort}/metrics` } : {}) },
+      { ...serviceEnv, PG2DDB_STATUS_ADMIN_TOKEN: adminToken, ...(writer ? { PG2DDB_STATUS_WRITER_METRICS_URLS: `http://127.0.0.1:${writer.httpPort}/metrics` } : {}) },
       join(logDir, 'status.log'),
     );
     services.push(statusPage);
-    await statusPage.ready();
-    step(`services ready (${services.map((s) => `${s.name} :${s.httpPort}`).join(', ')}); logs in ${logDir}`);
-    step(
-      `status page: http://127.0.0.1:${statusPage.httpPort}/ (admin token for its buttons: ${env.PG2DDB_STATUS_ADMIN_TOKEN ? 'the one in PG2DDB_STATUS_ADMIN_TOKEN' : `${adminToken}, made for this run`})`,
+    step(`services ready (${services.filter((s) => s !== statusPage).map((s) => `${s.name} :${s.httpPort}`).join(', ')}); logs in ${logDir}`);
+    // Not awaited: the load's progress starts now and the page's URL follows once it answers.
+    const statusReady = statusPage.ready(120000).then(
+      () =>
+        step(
+          `status page: http://127.0.0.1:${statusPage.httpPort}/ (admin token for its buttons: ${env.PG2DDB_STATUS_ADMIN_TOKEN ? 'the one in PG2DDB_STATUS_ADMIN_TOKEN' : `${adminToken}, made for this run`})`,
+        ),
+      (error: unknown) => step(`the status page did not start: ${(error as Error).message}`),
     );
 
     const loadStarted = Date.now();
@@ -126,6 +130,7 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
     // A resumed demo whose table already holds every row loaded nothing: say so, not "complete in 0.4s".
     step(wasInSync ? `already in sync, nothing to load — ${summary.join('; ')}` : `initial load complete in ${formatDuration(Date.now() - loadStarted)} — ${summary.join('; ')}`);
     if (options.exitWhenInSync) {
+      await statusReady;
       await stopAll(0);
       return 0;
     }

@@ -19,7 +19,8 @@ export const GLOBAL_OPTIONS = {
 export const GLOBAL_USAGE = `global options (every command):
   -o, --output F        json | table | text (default table): json is one document on stdout
                         (NDJSON, one line per refresh, for status --watch); text is plain
-                        key=value lines for grep/awk; --json is the same as --output json
+                        key=value lines for grep/awk (status, dlq list; the other commands
+                        print the same lines as table); --json is the same as --output json
   --brokers LIST        Kafka bootstrap servers (PG2DDB_KAFKA_BROKERS)
   --connect-url URL     Kafka Connect REST URL (PG2DDB_CONNECT_URL)
   --dynamo-endpoint URL DynamoDB endpoint, for an emulator (PG2DDB_DYNAMO_ENDPOINT)
