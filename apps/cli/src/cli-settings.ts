@@ -22,13 +22,16 @@ export const settings = {
   kafka(env: Record<string, string | undefined>) {
     return readEnv(kafkaEnv, env);
   },
+  topicPrefix(env: Record<string, string | undefined>): string {
+    return readEnv({ PG2DDB_TOPIC_PREFIX: kafkaEnv.PG2DDB_TOPIC_PREFIX }, env).PG2DDB_TOPIC_PREFIX;
+  },
   connectUrl(env: Record<string, string | undefined>): string {
     return readEnv(connectEnv, env).PG2DDB_CONNECT_URL;
   },
   connector(env: Record<string, string | undefined>, mapping: CompiledMapping): ConnectorSettings {
     const pg = settings.postgres(env);
     return {
-      topicPrefix: readEnv({ PG2DDB_TOPIC_PREFIX: kafkaEnv.PG2DDB_TOPIC_PREFIX }, env).PG2DDB_TOPIC_PREFIX,
+      topicPrefix: settings.topicPrefix(env),
       database: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, dbname: pg.database },
       tables: mapping.sourceTables().map(({ schema, table }) => `${schema}.${table}`),
       topicPolicy: topicPolicy(readEnv(topicsEnv, env)),

@@ -47,6 +47,8 @@ describe('pg2ddb demo', () => {
     expect(items).toBe(rows);
     expect(output).toContain('stopping the services');
     expect(output).not.toContain('stopping the local stack');
+    // The status page starts with the other services, and the demo says where it is.
+    expect(output).toMatch(/status page: http:\/\/127\.0\.0\.1:\d+\/ \(admin token for its buttons: [0-9a-f]{32}, made for this run\)/);
 
     const status = cli(['status', '--mapping', 'examples/payments/mapping.yaml'], env);
     expect(status.status).toBe(0);

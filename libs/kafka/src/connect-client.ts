@@ -30,12 +30,14 @@ export class ConnectClient {
   /**
    * Waits until the connector and all its tasks are RUNNING. A FAILED state stops the wait at once
    * with Connect's own trace, which names the cause (bad password, missing wal_level=logical, ...).
+   * `onPoll` sees every status read (progress for an operator).
    */
-  async waitUntilRunning(name: string, timeoutMs = 60000): Promise<ConnectorStatus> {
+  async waitUntilRunning(name: string, timeoutMs = 60000, onPoll?: (status: ConnectorStatus | undefined) => void): Promise<ConnectorStatus> {
     const deadline = Date.now() + timeoutMs;
     let last: ConnectorStatus | undefined;
     while (Date.now() < deadline) {
       last = await this.status(name);
+      onPoll?.(last);
       const failed = last && [last.connector, ...last.tasks].find((part) => part.state === 'FAILED');
       if (failed) {
         const firstLines = (failed.trace ?? 'no trace').split('\n').slice(0, 3).join(' | ');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConnectClient, ConnectLifecycle, renderConnectorConfig, type ConnectorStatus } from '@pg2ddb/kafka';
+import { connectorActionTarget, runConnectorAction } from '@pg2ddb/ops';
 import { dropHeartbeatTable, dropPublication, dropReplicationSlot, dropSignalTable, ensureHeartbeatTable, ensureSignalTable } from '@pg2ddb/postgres';
 import { repoRoot } from '@pg2ddb/service';
 import { jsonOption, mappingOption } from '../framework/cli-args';
@@ -18,6 +19,7 @@ type Action = (typeof ACTIONS)[number];
  */
 export const connectorCommand: CliCommand = {
   name: 'connector',
+  uses: ['connect', 'postgres'],
   summary: 'apply | status | pause | resume | stop | restart | delete the Debezium connector',
   usage: `usage: pg2ddb connector <apply|status|pause|resume|stop|restart|delete> --mapping FILE [--json]
 
@@ -38,7 +40,7 @@ Names: connector pg2ddb-<PG2DDB_TOPIC_PREFIX>, slot/publication pg2ddb_<prefix>
 
 exit: 0 done / RUNNING, 1 not RUNNING or failed, 2 usage, 3 Connect or PostgreSQL unreachable`,
   options: { ...mappingOption, ...jsonOption, 'drop-slot': { type: 'boolean', default: false }, timeout: { type: 'string' } },
-  async run({ values, positionals, env, print, json, emitJson }) {
+  async run({ values, positionals, env, print, json, emitJson, progress }) {
     const action = positionals[0] as Action | undefined;
     if (!action || !ACTIONS.includes(action)) throw new UsageError(`connector needs an action: ${ACTIONS.join(', ')}${action ? ` (got "${action}")` : ''}`);
     const context = PipelineContext.open(values.mapping as string | undefined, env);
@@ -54,15 +56,24 @@ exit: 0 done / RUNNING, 1 not RUNNING or failed, 2 usage, 3 Connect or PostgreSQ
     try {
       switch (action) {
         case 'apply': {
+          progress.step(`connector ${name}: rendering the config for tables ${context.connector.tables.join(', ')}`);
           const rendered = renderConnectorConfig(readFileSync(join(repoRoot(), 'infra/debezium/postgres-connector.json'), 'utf8'), context.connector);
           // Before the connector exists, so its filtered publication is created with the signal table in it.
+          progress.step(`connector ${name}: ensuring the signal table ${context.signalTable}`);
           const signal = await ensureSignalTable(context.pg, context.signalTable, context.publication);
           // The heartbeat action query writes to it: a missing table would fail the task.
           const heartbeat = await ensureHeartbeatTable(context.pg, context.heartbeatTable, context.publication);
           const existing = await lifecycle.config(name);
           const unchanged = existing !== undefined && sameConfig(existing, rendered.config, name);
+          if (!unchanged) progress.step(`connector ${name}: ${existing === undefined ? 'creating' : 'updating'} it in Kafka Connect`);
           const created = unchanged ? false : await client.apply(rendered);
-          const status = await client.waitUntilRunning(name, timeoutMs);
+          const waitStarted = Date.now();
+          const status = await client.waitUntilRunning(name, timeoutMs, (polled) =>
+            progress.update(
+              `connector ${name}: waiting for RUNNING (${Math.round((Date.now() - waitStarted) / 1000)}s): ${polled ? `${polled.connector.state}, tasks ${polled.tasks.map((task) => task.state).join(', ') || 'none yet'}` : 'not registered yet'}`,
+            ),
+          );
+          progress.clear();
           // A publication made by an older config lacks the signal table: add it now.
           if (!signal.addedToPublication) await ensureSignalTable(context.pg, context.signalTable, context.publication);
           if (!heartbeat.addedToPublication) await ensureHeartbeatTable(context.pg, context.heartbeatTable, context.publication);
@@ -87,10 +98,9 @@ exit: 0 done / RUNNING, 1 not RUNNING or failed, 2 usage, 3 Connect or PostgreSQ
         case 'stop':
         case 'restart': {
           if (!(await client.status(name))) return report({ state: 'ABSENT' }, `connector ${name} does not exist`, ExitCode.Findings);
-          const target = { pause: 'PAUSED', resume: 'RUNNING', stop: 'STOPPED', restart: 'RUNNING' }[action];
-          await lifecycle[action](name);
-          const status = await lifecycle.waitForState(name, target, timeoutMs);
-          return report({ state: status.connector.state }, `connector ${name} ${target}`);
+          progress.step(`connector ${name}: ${action} requested; waiting for ${connectorActionTarget(action)}`);
+          const status = await runConnectorAction(context.connectUrl, name, action, timeoutMs);
+          return report({ state: status.connector.state }, `connector ${name} ${connectorActionTarget(action)}`);
         }
         case 'delete': {
           const deleted = await client.delete(name);

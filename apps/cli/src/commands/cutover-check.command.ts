@@ -4,7 +4,7 @@ import type { CliCommand } from '../framework/cli-command';
 import { ExitCode } from '../framework/exit-codes';
 import { PipelineContext } from '../framework/pipeline-context';
 import { textTable } from '../framework/text-table';
-import { readPipelineState, type PipelineState } from '../status/pipeline-state';
+import { readPipelineState, type PipelineState } from '@pg2ddb/ops';
 import { walKeepSizeAdvice } from '../validate/wal-keep-size';
 
 /** One go/no-go criterion and whether it holds. */
@@ -61,6 +61,7 @@ export function judgeCutover(
 /** `pg2ddb cutover-check`: the seeds' go/no-go report; exits 1 with the reasons when not ready. */
 export const cutoverCheckCommand: CliCommand = {
   name: 'cutover-check',
+  uses: ['connect', 'postgres', 'kafka', 'dynamo'],
   summary: 'go/no-go for cut-over: load complete, lag low, DLQ empty, last full reconciliation clean',
   usage: `usage: pg2ddb cutover-check --mapping FILE [--max-lag N] [--max-reconcile-age MIN] [--json]
 
@@ -76,7 +77,7 @@ Warnings (not criteria): max_slot_wal_keep_size unlimited, or the slot near, pas
 
 exit: 0 GO, 1 NO-GO (the failing criteria are listed), 2 usage, 3 a dependency unreachable`,
   options: { ...mappingOption, ...jsonOption, 'max-lag': { type: 'string' }, 'max-reconcile-age': { type: 'string' } },
-  async run({ values, env, print, json, emitJson }) {
+  async run({ values, env, print, json, emitJson, style }) {
     const context = PipelineContext.open(values.mapping as string | undefined, env);
     const limits = {
       maxLag: numberOption(values, 'max-lag', 100, { min: 0, integer: true }),
@@ -99,7 +100,7 @@ exit: 0 GO, 1 NO-GO (the failing criteria are listed), 2 usage, 3 a dependency u
         for (const line of textTable([['', 'criterion', 'entity', 'detail'], ...criteria.map((c) => [c.ok ? '[ok]  ' : '[FAIL]', c.criterion, c.entity ?? '-', c.detail])])) print(`  ${line}`);
         for (const warning of warnings) print(`  warning: ${warning}`);
         for (const error of state.errors) print(`  ! ${error}`);
-        print(go ? '✅ GO: ready for cut-over' : `❌ NO-GO: ${criteria.filter((c) => !c.ok).map((c) => `${c.criterion}${c.entity ? ` (${c.entity})` : ''}`).join('; ')}`);
+        print(go ? `${style.mark(true)}GO: ready for cut-over` : `${style.mark(false)}NO-GO: ${criteria.filter((c) => !c.ok).map((c) => `${c.criterion}${c.entity ? ` (${c.entity})` : ''}`).join('; ')}`);
       }
       return go ? ExitCode.Ok : ExitCode.Findings;
     } finally {

@@ -1,5 +1,5 @@
 import type { FullReconciliation } from '@pg2ddb/postgres';
-import type { PipelineState } from '../status/pipeline-state';
+import type { PipelineState } from '@pg2ddb/ops';
 import { judgeCutover } from './cutover-check.command';
 
 const at = Date.parse('2026-01-01T12:00:00Z');

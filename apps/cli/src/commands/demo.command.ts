@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
@@ -29,7 +30,7 @@ export interface DemoOptions {
 
 /**
  * The main job on the embedded default: stack → demo schema and data → DynamoDB table →
- * connector → the three services → progress until the initial load is in sync → keep streaming
+ * connector → the three services and the status page → progress until the initial load is in sync → keep streaming
  * (with a small live workload that measures commit-to-item latency) until Ctrl-C.
  */
 export async function demoCommand(options: DemoOptions, print: (line: string) => void): Promise<number> {
@@ -43,7 +44,7 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
     print('the local stack did not start; the messages above say why');
     return 1;
   }
-  const env: Record<string, string | undefined> = { ...cliEnv(), PG2DDB_TOPIC_PREFIX: process.env.PG2DDB_TOPIC_PREFIX ?? 'pg2ddb' };
+  const env: Record<string, string | undefined> = { ...cliEnv({ localStack: true }).env, PG2DDB_TOPIC_PREFIX: process.env.PG2DDB_TOPIC_PREFIX ?? 'pg2ddb' };
   const mappingPath = join(root, 'examples/payments/mapping.yaml');
   const mapping = loadMappingFile(mappingPath);
   const pg = createDemoPool(settings.postgres(env));
@@ -88,8 +89,27 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
     for (const name of ['transformer', 'writer', 'reconciler'] as const) {
       services.push(await startServiceProcess(name, serviceEnv, join(logDir, `${name}.log`)));
     }
+    // The pipeline first: the status page starts once they are up, not competing for the CPU.
     await Promise.all(services.map((service) => service.ready()));
-    step(`services ready (${services.map((s) => `${s.name} :${s.httpPort}`).join(', ')}); logs in ${logDir}`);
+    // The status page reads the writer's /metrics for its commit→visible lag plot. Its buttons need
+    // an admin token: the operator's PG2DDB_STATUS_ADMIN_TOKEN, or one made for this run.
+    const writer = services.find((service) => service.name === 'writer');
+    const adminToken = env.PG2DDB_STATUS_ADMIN_TOKEN || randomBytes(16).toString('hex');
+    const statusPage = await startServiceProcess(
+      'status',
+      { ...serviceEnv, PG2DDB_STATUS_ADMIN_TOKEN: adminToken, ...(writer ? { PG2DDB_STATUS_WRITER_METRICS_URLS: `http://127.0.0.1:${writer.httpPort}/metrics` } : {}) },
+      join(logDir, 'status.log'),
+    );
+    services.push(statusPage);
+    step(`services ready (${services.filter((s) => s !== statusPage).map((s) => `${s.name} :${s.httpPort}`).join(', ')}); logs in ${logDir}`);
+    // Not awaited: the load's progress starts now and the page's URL follows once it answers.
+    const statusReady = statusPage.ready(120000).then(
+      () =>
+        step(
+          `status page: http://127.0.0.1:${statusPage.httpPort}/ (admin token for its buttons: ${env.PG2DDB_STATUS_ADMIN_TOKEN ? 'the one in PG2DDB_STATUS_ADMIN_TOKEN' : `${adminToken}, made for this run`})`,
+        ),
+      (error: unknown) => step(`the status page did not start: ${(error as Error).message}`),
+    );
 
     const loadStarted = Date.now();
     let before = await entityCounts(mapping, pg, dynamo);
@@ -114,6 +134,7 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
     // A resumed demo whose table already holds every row loaded nothing: say so, not "complete in 0.4s".
     step(wasInSync ? `already in sync, nothing to load — ${summary.join('; ')}` : `initial load complete in ${formatDuration(Date.now() - loadStarted)} — ${summary.join('; ')}`);
     if (options.exitWhenInSync) {
+      await statusReady;
       await stopAll(0);
       return 0;
     }
@@ -206,6 +227,7 @@ function stringsOnly(env: Record<string, string | undefined>): Record<string, st
 /** `pg2ddb demo`: the main job on the embedded stack. */
 export const demoCliCommand: CliCommand = {
   name: 'demo',
+  localStack: true,
   summary: 'run the payments demo on the embedded stack until Ctrl-C',
   usage: `usage: pg2ddb demo [--rows N] [--live-every S] [--exit-when-in-sync] [--keep-stack]
 
@@ -234,6 +256,7 @@ export const demoCliCommand: CliCommand = {
 /** `pg2ddb seed-demo`: the payments demo table and its rows, without the rest of the demo. */
 export const seedDemoCliCommand: CliCommand = {
   name: 'seed-demo',
+  uses: ['postgres'],
   summary: 'create the payments demo table and load it if it is empty',
   usage: `usage: pg2ddb seed-demo [--rows N]
 

@@ -23,6 +23,7 @@ const PRICE_FLAGS: Array<[keyof Prices, string, string]> = [
  */
 export const estimateCommand: CliCommand = {
   name: 'estimate',
+  uses: ['postgres'],
   summary: 'item sizes, WCU/RCU for load and steady state, GSI amplification, on-demand vs provisioned cost',
   usage: `usage: pg2ddb estimate --mapping FILE [options]
 

@@ -16,6 +16,7 @@ const MODES: readonly ReconcileMode[] = ['count', 'sample', 'full', 'recent'];
  */
 export const reconcileCommand: CliCommand = {
   name: 'reconcile',
+  uses: ['postgres', 'kafka', 'dynamo'],
   summary: 'compare PostgreSQL and DynamoDB for an entity (count, sample, full, recent), optionally repair',
   usage: `usage: pg2ddb reconcile <entity|all> --mapping FILE [--mode count|sample|full|recent] [--sample N]
                         [--recent-column COL --window S] [--repair] [--confirm-timeout S] [--json]

@@ -19,6 +19,7 @@ const TEMPORAL = new Set(['date', 'timestamp', 'timestamptz']);
  */
 export const snapshotCommand: CliCommand = {
   name: 'snapshot',
+  uses: ['postgres', 'kafka'],
   summary: 're-load a table or a slice (--where, --from/--to) through an incremental snapshot',
   usage: `usage: pg2ddb snapshot <entity> --mapping FILE [--where SQL] [--from DATE] [--to DATE]
                        [--date-column COL] [--no-wait] [--timeout S] [--json]
@@ -49,7 +50,7 @@ exit: 0 slice read, 1 failed or timed out, 2 usage (unknown entity, bad SQL/date
     'no-wait': { type: 'boolean', default: false },
     timeout: { type: 'string' },
   },
-  async run({ values, positionals, env, print, json, emitJson }) {
+  async run({ values, positionals, env, print, json, emitJson, progress: reporter }) {
     const context = PipelineContext.open(values.mapping as string | undefined, env);
     try {
       const entityName = positionals[0];
@@ -101,10 +102,10 @@ exit: 0 slice read, 1 failed or timed out, 2 usage (unknown entity, bad SQL/date
         if (notification.id !== signalId) return false;
         if (notification.type === 'IN_PROGRESS') {
           lastKey = notification.additionalData.last_processed_key;
-          if (!json && keyColumn && lastKey) progress.push(reportProgress(context, entity, keyColumn, filter, lastKey, expected, started, print));
+          if (reporter.enabled && keyColumn && lastKey) progress.push(reportProgress(context, entity, keyColumn, filter, lastKey, expected, started, (line) => reporter.step(line)));
           return false;
         }
-        if (!json) print(`[${formatDuration(Date.now() - started).padStart(6)}] ${notification.aggregateType} ${notification.type}${notification.additionalData.status ? ` (${notification.additionalData.status})` : ''}`);
+        reporter.step(`[${formatDuration(Date.now() - started).padStart(6)}] ${notification.aggregateType} ${notification.type}${notification.additionalData.status ? ` (${notification.additionalData.status})` : ''}`);
         if (notification.type === 'COMPLETED' || notification.type === 'ABORTED') {
           outcome = notification.type.toLowerCase();
           return true;

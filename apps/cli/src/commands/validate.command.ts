@@ -20,6 +20,7 @@ const MARK: Record<ChecklistEntry['status'], string> = { ok: '[ok]  ', warn: '[w
  */
 export const validateCommand: CliCommand = {
   name: 'validate',
+  uses: (values) => (values['mapping-only'] === true ? [] : ['postgres', 'kafka', 'connect', 'dynamo']),
   summary: 'check the mapping, source data, DynamoDB table, replication, Kafka and Connect before a migration',
   usage: `usage: pg2ddb validate --mapping FILE [options]
 
@@ -56,7 +57,7 @@ exit: 0 no errors, 1 errors found (or warnings with --strict), 2 usage, 3 a depe
     'size-candidates': { type: 'string' },
     strict: { type: 'boolean', default: false },
   },
-  async run({ values, env, print, json, emitJson }) {
+  async run({ values, env, print, json, emitJson, style }) {
     const context = PipelineContext.open(values.mapping as string | undefined, env);
     const { mapping } = context;
     if (values['mapping-only']) {
@@ -133,7 +134,7 @@ exit: 0 no errors, 1 errors found (or warnings with --strict), 2 usage, 3 a depe
       }
     }
     print('');
-    print(code === ExitCode.Ok ? `✅ ready: no errors${warnings.length > 0 ? ` (${warnings.length} warning(s))` : ''}` : down ? '❌ a dependency is unreachable' : `❌ not ready: ${errors.length} error(s)${values.strict ? `, ${warnings.length} warning(s) (--strict)` : ''}`);
+    print(code === ExitCode.Ok ? `${style.mark(true)}ready: no errors${warnings.length > 0 ? ` (${warnings.length} warning(s))` : ''}` : down ? `${style.mark(false)}a dependency is unreachable` : `${style.mark(false)}not ready: ${errors.length} error(s)${values.strict ? `, ${warnings.length} warning(s) (--strict)` : ''}`);
     return code;
   },
 };

@@ -17,7 +17,7 @@ export class PipelineContext {
   private pgPool?: Pool;
   private dynamoClient?: DynamoDBClient;
   private kafkaClient?: Kafka;
-  readonly connector: ConnectorSettings;
+  private connectorSettings?: ConnectorSettings;
   readonly prefix: string;
   readonly connectorName: string;
   readonly slot: string;
@@ -31,14 +31,21 @@ export class PipelineContext {
     readonly mapping: CompiledMapping,
     readonly env: Record<string, string | undefined>,
   ) {
-    this.connector = settings.connector(env, mapping);
-    this.prefix = this.connector.topicPrefix;
+    // Names only: a command that needs just Kafka (dlq) must not fail on unset PostgreSQL settings.
+    this.prefix = settings.topicPrefix(env);
     this.connectorName = connectorName(this.prefix);
-    this.slot = this.connector.slotName ?? defaultSlotName(this.prefix);
-    this.publication = this.connector.publicationName ?? this.slot;
-    this.signalTable = this.connector.signalTable ?? defaultSignalTable(this.prefix, this.connector.tables);
-    this.heartbeatTable = this.connector.heartbeatTable ?? defaultHeartbeatTable(this.prefix, this.connector.tables);
+    const tables = mapping.sourceTables().map(({ schema, table }) => `${schema}.${table}`);
+    this.slot = env.PG2DDB_SLOT_NAME || defaultSlotName(this.prefix);
+    this.publication = env.PG2DDB_PUBLICATION_NAME || this.slot;
+    this.signalTable = env.PG2DDB_SIGNAL_TABLE || defaultSignalTable(this.prefix, tables);
+    this.heartbeatTable = env.PG2DDB_HEARTBEAT_TABLE || defaultHeartbeatTable(this.prefix, tables);
     this.connectUrl = settings.connectUrl(env);
+  }
+
+  /** The connector's settings (reads the PostgreSQL settings: only commands that register it need them). */
+  get connector(): ConnectorSettings {
+    this.connectorSettings ??= settings.connector(this.env, this.mapping);
+    return this.connectorSettings;
   }
 
   /** Loads the mapping named by --mapping (a usage error when the flag is missing). */

@@ -1,5 +1,7 @@
-import type { PipelineState } from './pipeline-state';
-import { loadRates, renderStatus } from './status-view';
+import type { PipelineState } from '@pg2ddb/ops';
+import { terminalStyle } from '../framework/terminal-style';
+import { loadRates } from '@pg2ddb/ops';
+import { renderStatus, renderStatusText } from './status-view';
 
 const base: PipelineState = {
   at: Date.parse('2026-01-01T12:00:10Z'),
@@ -61,5 +63,19 @@ describe('status view', () => {
     const lines = renderStatus(state, undefined, { tty: false });
     expect(lines[2]).toMatch(/done\s+\?\s+full succeeded 99\.98% \(missing 2, unexpected 0, mismatch 0\) 1m05s ago$/);
     expect(lines.at(-1)).toBe('  ! dead letters: boom');
+  });
+
+  it('prints key=value lines for grep and awk under --output text', () => {
+    expect(renderStatusText(base, before)).toEqual([
+      'at=2026-01-01T12:00:10.000Z connector=pg2ddb-p state=RUNNING tasks=RUNNING',
+      'at=2026-01-01T12:00:10.000Z entity=Payment source=public.payments rows=10000 items=6000 load_pct=60 rows_per_s=200 eta_s=20 transformer_lag=120 reconciled=never',
+      'at=2026-01-01T12:00:10.000Z writer_lag=40 last_applied_age_s=2 dead_letters=1',
+    ]);
+    expect(renderStatusText({ ...base, errors: ['dead letters: boom'] }, undefined).at(-1)).toBe('at=2026-01-01T12:00:10.000Z error="dead letters: boom"');
+  });
+
+  it('colours the connector state only when the style allows it', () => {
+    expect(renderStatus(base, undefined, { tty: true, style: terminalStyle(true, {}) })[0]).toContain('\x1b[32mRUNNING\x1b[0m');
+    expect(renderStatus(base, undefined, { tty: true, style: terminalStyle(true, { NO_COLOR: '1' }) })[0]).not.toContain('\x1b[');
   });
 });

@@ -1,29 +1,18 @@
-import type { PipelineState } from './pipeline-state';
+import { loadRates, type PipelineState } from '@pg2ddb/ops';
 import { textTable } from '../framework/text-table';
 import { formatDuration } from '../sync-progress';
-
-/** Per-entity load rate and ETA between two states (undefined rate on the first one). */
-export function loadRates(now: PipelineState, before: PipelineState | undefined): Map<string, { rate?: number; etaMs?: number }> {
-  const rates = new Map<string, { rate?: number; etaMs?: number }>();
-  for (const entity of now.entities) {
-    const previous = before?.entities.find((candidate) => candidate.entity === entity.entity);
-    const elapsed = before ? now.at - before.at : 0;
-    const rate = previous && elapsed > 0 && previous.items >= 0 && entity.items >= 0 ? Math.max(0, ((entity.items - previous.items) * 1000) / elapsed) : undefined;
-    const remaining = entity.rows - entity.items;
-    rates.set(entity.entity, { ...(rate !== undefined ? { rate } : {}), ...(rate && rate > 0 && remaining > 0 ? { etaMs: (remaining / rate) * 1000 } : {}) });
-  }
-  return rates;
-}
+import { stateColour, type TerminalStyle } from '../framework/terminal-style';
 
 /**
  * The status screen as lines: connector, per-entity table (progress bar on a terminal), lag,
  * last applied age, DLQ, last reconciliation. Pure, so the watch loop only redraws it.
  */
-export function renderStatus(state: PipelineState, before: PipelineState | undefined, options: { tty: boolean; interval?: number }): string[] {
+export function renderStatus(state: PipelineState, before: PipelineState | undefined, options: { tty: boolean; interval?: number; style?: TerminalStyle }): string[] {
   const rates = loadRates(state, before);
   const lines: string[] = [];
   const stamp = new Date(state.at).toISOString().replace('T', ' ').slice(0, 19);
-  lines.push(`[${stamp}] connector ${state.connector.name}: ${state.connector.state}${state.connector.tasks.length ? ` (tasks ${state.connector.tasks.join(', ')})` : ''}${options.interval ? `  — refresh every ${options.interval}s` : ''}`);
+  const paint = (text: string) => options.style?.paint(text, stateColour(text)) ?? text;
+  lines.push(`[${stamp}] connector ${state.connector.name}: ${paint(state.connector.state)}${state.connector.tasks.length ? ` (tasks ${state.connector.tasks.map(paint).join(', ')})` : ''}${options.interval ? `  — refresh every ${options.interval}s` : ''}`);
   const rows = [['entity', 'load', 'items / rows', 'rows/s', 'ETA', 'transformer lag', 'last reconciliation']];
   for (const entity of state.entities) {
     const pct = entity.rows <= 0 ? (entity.items <= 0 ? 100 : 100) : Math.min(100, (entity.items / entity.rows) * 100);
@@ -48,6 +37,51 @@ export function renderStatus(state: PipelineState, before: PipelineState | undef
   const age = state.lastAppliedAt !== undefined ? ago(state.at - state.lastAppliedAt) : 'none yet';
   lines.push(`  writer lag ${fmt(state.writerLag)}  ·  last applied event age ${age}  ·  dead letters ${fmt(state.deadLetters)}`);
   for (const error of state.errors) lines.push(`  ! ${error}`);
+  return lines;
+}
+
+/**
+ * The status as plain `key=value` lines (logfmt) for grep and awk: one for the connector, one per
+ * entity, one for the writer and the DLQ, one per error. No alignment, no bars, no colour.
+ */
+export function renderStatusText(state: PipelineState, before: PipelineState | undefined): string[] {
+  const rates = loadRates(state, before);
+  const at = new Date(state.at).toISOString();
+  const value = (v: string | number) => (typeof v === 'number' ? String(v) : /^[\w.:@/+-]*$/.test(v) && v !== '' ? v : JSON.stringify(v));
+  const line = (fields: Array<[string, string | number | undefined]>) =>
+    fields
+      .filter((field): field is [string, string | number] => field[1] !== undefined)
+      .map(([key, v]) => `${key}=${value(v)}`)
+      .join(' ');
+  const lines = [line([['at', at], ['connector', state.connector.name], ['state', state.connector.state], ['tasks', state.connector.tasks.join(',')]])];
+  for (const entity of state.entities) {
+    const rate = rates.get(entity.entity);
+    const run = entity.lastReconciliation;
+    lines.push(
+      line([
+        ['at', at],
+        ['entity', entity.entity],
+        ['source', entity.source],
+        ['rows', entity.rows],
+        ['items', entity.items],
+        ['load_pct', entity.rows > 0 ? Number(Math.min(100, (entity.items / entity.rows) * 100).toFixed(1)) : 100],
+        ['rows_per_s', rate?.rate !== undefined ? Math.round(rate.rate) : undefined],
+        ['eta_s', rate?.etaMs !== undefined ? Math.round(rate.etaMs / 1000) : undefined],
+        ['transformer_lag', entity.transformerLag],
+        ['reconciled', run ? `${run.mode}:${run.status}` : 'never'],
+        ['consistency', run?.consistencyRate !== null && run?.consistencyRate !== undefined ? run.consistencyRate : undefined],
+      ]),
+    );
+  }
+  lines.push(
+    line([
+      ['at', at],
+      ['writer_lag', state.writerLag],
+      ['last_applied_age_s', state.lastAppliedAt !== undefined ? Number(((state.at - state.lastAppliedAt) / 1000).toFixed(1)) : undefined],
+      ['dead_letters', state.deadLetters],
+    ]),
+  );
+  for (const error of state.errors) lines.push(line([['at', at], ['error', error]]));
   return lines;
 }
 

@@ -3,7 +3,7 @@ import { countItems } from '@pg2ddb/dynamo';
 import { errorMessage } from '@pg2ddb/errors';
 import { ConnectClient, consumerLag, peekMessage, pendingDeadLetters } from '@pg2ddb/kafka';
 import { countRows, latestReconciliationRuns, type ReconciliationRun } from '@pg2ddb/postgres';
-import type { PipelineContext } from '../framework/pipeline-context';
+import type { PipelineClients } from './pipeline-clients';
 
 /** One entity's state at one moment. */
 export interface EntityState {
@@ -19,7 +19,7 @@ export interface EntityState {
 /** The pipeline's state at one moment: what `status` shows and `cutover-check` judges. */
 export interface PipelineState {
   at: number;
-  connector: { name: string; state: string; tasks: string[] };
+  connector: { name: string; state: string; tasks: string[]; traces?: Array<{ part: string; trace: string }> };
   entities: EntityState[];
   /** Write commands the writer has not applied yet. */
   writerLag: number;
@@ -35,7 +35,7 @@ export interface PipelineState {
  * groups, the age of the last applied write, the DLQ size and the latest reconciliation run per
  * entity. A part that fails is reported in `errors` instead of failing the whole picture.
  */
-export async function readPipelineState(context: PipelineContext): Promise<PipelineState> {
+export async function readPipelineState(context: PipelineClients): Promise<PipelineState> {
   const { mapping, prefix } = context;
   const topics = topicNames(prefix);
   const errors: string[] = [];
@@ -51,7 +51,17 @@ export async function readPipelineState(context: PipelineContext): Promise<Pipel
   const [connector, writerLag, deadLetters, runs, lastAppliedAt, perEntity] = await Promise.all([
     guard('connector', async () => {
       const status = await new ConnectClient(context.connectUrl).status(context.connectorName);
-      return { name: context.connectorName, state: status?.connector.state ?? 'ABSENT', tasks: status?.tasks.map((t) => t.state) ?? [] };
+      const traces = status
+        ? [{ part: 'connector', trace: status.connector.trace }, ...status.tasks.map((task) => ({ part: `task ${task.id}`, trace: task.trace }))].filter(
+            (entry): entry is { part: string; trace: string } => typeof entry.trace === 'string' && entry.trace !== '',
+          )
+        : [];
+      return {
+        name: context.connectorName,
+        state: status?.connector.state ?? 'ABSENT',
+        tasks: status?.tasks.map((t) => t.state) ?? [],
+        ...(traces.length > 0 ? { traces } : {}),
+      };
     }, { name: context.connectorName, state: 'UNKNOWN', tasks: [] as string[] }),
     guard('writer lag', () => consumerLag(context.kafka, `${prefix}.writer`, [topics.writes]), -1),
     guard('dead letters', () => pendingDeadLetters(context.kafka, prefix), -1),
@@ -79,7 +89,7 @@ export async function readPipelineState(context: PipelineContext): Promise<Pipel
 }
 
 // The writer commits an offset after applying the message before it: that message's timestamp.
-async function lastAppliedTimestamp(context: PipelineContext, writes: string): Promise<number | undefined> {
+async function lastAppliedTimestamp(context: PipelineClients, writes: string): Promise<number | undefined> {
   const admin = context.kafka.admin();
   await admin.connect();
   let latest: { partition: number; offset: bigint } | undefined;

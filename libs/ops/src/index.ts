@@ -1,0 +1,10 @@
+export { connectorActionTarget, CONNECTOR_ACTIONS, runConnectorAction, type ConnectorAction } from './connector-actions';
+export { deadLetterSummary, listDeadLetters, replayDeadLetters, type DeadLetterFilter, type ListedLetter, type ReplayResult } from './dead-letters';
+export { loadRates } from './load-rates';
+export type { PipelineClients } from './pipeline-clients';
+export { readPipelineState, type EntityState, type PipelineState } from './pipeline-state';
+export { parsePrometheusText, sumOf, type PromSample } from './prometheus-text';
+export { readRunHistory } from './run-history';
+export { sampleStatus, type StatusReading } from './sample-status';
+export { readSlotWal, type SlotWal } from './slot-wal';
+export { StatusHistory, type SeriesPoint, type StatusSample, type StatusSeries } from './status-history';
