@@ -47,3 +47,4 @@ export {
   type InverseSource,
   type InvertedRow,
 } from './inverse-mapping';
+export { planInboundChange, rowKeyOf, type PlannedInboundChange } from './inbound-change';

@@ -11,3 +11,4 @@ export { latestReconciliationRuns, recordRunFinished, recordRunStarted, type Rec
 export { dropSignalTable, ensureSignalTable, insertSignal } from './signal-table';
 export { latestFullReconciliations, type FullReconciliation } from './latest-full-reconciliation';
 export { sampleTableRows, tableStatistics, type TableStatistics } from './table-statistics';
+export { applyInboundChanges, classifyPgError, compareVersions, PgWriteErrorCode, type ApplyInboundOptions, type InboundChange, type InboundOutcome, type InboundRow, type InboundTarget } from './apply-inbound-changes';

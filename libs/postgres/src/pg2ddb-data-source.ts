@@ -1,13 +1,14 @@
 import { DataSource } from 'typeorm';
 
 import { ReconciliationRuns1763770000000 } from './migrations/1763770000000-reconciliation-runs.migration';
+import { WayBack1764850000000 } from './migrations/1764850000000-way-back.migration';
 import type { PgConnection } from './pg-pool';
 
 /** The project's own schema in the source database (run history and other bookkeeping). */
 export const PG2DDB_SCHEMA = 'pg2ddb';
 
 /** Every migration of the pg2ddb schema, oldest first. */
-export const PG2DDB_MIGRATIONS = [ReconciliationRuns1763770000000];
+export const PG2DDB_MIGRATIONS = [ReconciliationRuns1763770000000, WayBack1764850000000];
 
 /**
  * A TypeORM data source for the `pg2ddb` schema: no entities are synchronised, only the
