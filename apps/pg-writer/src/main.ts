@@ -40,7 +40,7 @@ async function main(): Promise<void> {
         shutdownTimeoutMs: config.PG2DDB_PG_WRITER_SHUTDOWN_TIMEOUT_MS,
         retry: { initialMs: 200, maxMs: config.PG2DDB_PG_WRITER_RETRY_MAX_MS },
         beforeSubscribe: async () => {
-          await ensureTopics(kafka, [topic]);
+          await ensureTopics(kafka, [topic], config.PG2DDB_DDB_CHANGES_PARTITIONS);
           await ensureTopics(kafka, [topicNames(config.PG2DDB_TOPIC_PREFIX).dlq]);
         },
       });

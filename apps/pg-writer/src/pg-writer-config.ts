@@ -7,6 +7,7 @@ export const pgWriterEnv = {
   ...kafkaEnv,
   ...postgresEnv,
   ...serviceEnv,
+  PG2DDB_DDB_CHANGES_PARTITIONS: { description: 'partitions of <prefix>.ddb.<table> when pg2ddb creates it (the DynamoDB source uses the same)', default: 6, parse: int(1, 1000) },
   PG2DDB_PG_WRITER_PARTITIONS_CONCURRENTLY: { description: 'partitions of <prefix>.ddb.<table> applied at once (one transaction each)', default: 2, parse: int(1, 64) },
   PG2DDB_PG_WRITER_POOL_SIZE: { description: 'PostgreSQL connections of the writer', default: 4, parse: int(1, 100) },
   PG2DDB_PG_WRITER_RETRY_MAX_MS: { description: 'cap of the wait before a batch is retried after PostgreSQL was unavailable', default: 5000, parse: int(1, 600_000) },

@@ -12,3 +12,5 @@ export { dropSignalTable, ensureSignalTable, insertSignal } from './signal-table
 export { latestFullReconciliations, type FullReconciliation } from './latest-full-reconciliation';
 export { sampleTableRows, tableStatistics, type TableStatistics } from './table-statistics';
 export { applyInboundChanges, classifyPgError, compareVersions, PgWriteErrorCode, type ApplyInboundOptions, type InboundChange, type InboundOutcome, type InboundRow, type InboundTarget } from './apply-inbound-changes';
+export { clearSourcePositions, loadSourcePositions, saveSourcePosition, type SourcePosition } from './source-positions';
+export { directionHistory, loadDirections, recordDirectionSwitch, type DirectionSwitch, type EntityDirection, type SyncDirection } from './sync-directions';
