@@ -7,10 +7,12 @@ import { ExitCode, exitCodeFor, UsageError } from './framework/exit-codes';
 import { connectorCommand } from './commands/connector.command';
 import { cutoverCheckCommand } from './commands/cutover-check.command';
 import { demoCliCommand, seedDemoCliCommand } from './commands/demo.command';
+import { directionCommand } from './commands/direction.command';
 import { dlqCommand } from './commands/dlq.command';
 import { estimateCommand } from './commands/estimate.command';
 import { initCliCommand } from './commands/init.command';
 import { reconcileCommand } from './commands/reconcile.command';
+import { rollbackCheckCommand } from './commands/rollback-check.command';
 import { snapshotCommand } from './commands/snapshot.command';
 import { statusCommand } from './commands/status.command';
 import { validateCommand } from './commands/validate.command';
@@ -28,6 +30,8 @@ const COMMANDS: CliCommand[] = [
   reconcileCommand,
   estimateCommand,
   cutoverCheckCommand,
+  directionCommand,
+  rollbackCheckCommand,
   dlqCommand,
   demoCliCommand,
   seedDemoCliCommand,

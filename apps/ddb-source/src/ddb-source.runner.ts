@@ -82,7 +82,11 @@ export class DdbSourceRunner implements OnApplicationBootstrap, OnApplicationShu
       saved.filter((p) => p.kind === 'shard').map((p) => [p.id, { ...(typeof p.position['sequenceNumber'] === 'string' ? { sequenceNumber: p.position['sequenceNumber'] } : {}), done: p.done }]),
     );
     const firstStart = start === undefined;
-    const openShards = firstStart ? (await describeShards(this.streams, streamArn)).filter((s) => !s.endingSequenceNumber).map((s) => s.shardId) : [];
+    const load = this.config.PG2DDB_DDB_SOURCE_INITIAL_LOAD;
+    // With a load, the stream is pinned where the Scan starts (LATEST). Without one (a rollback),
+    // the stream enabled at cut-over is read from its beginning: the position of the switch.
+    const openShards =
+      firstStart && load === 'scan' ? (await describeShards(this.streams, streamArn)).filter((s) => !s.endingSequenceNumber).map((s) => s.shardId) : [];
     const poller = new StreamPoller(
       this.table,
       {
@@ -97,7 +101,6 @@ export class DdbSourceRunner implements OnApplicationBootstrap, OnApplicationShu
     );
     // Pin the stream where the load starts, before the first item is scanned.
     await poller.pin();
-    const load = this.config.PG2DDB_DDB_SOURCE_INITIAL_LOAD;
     let scanStart = start?.position;
     if (firstStart) {
       const totalSegments = load === 'scan' ? await scanSegmentCount(this.dynamo, this.table, this.config.PG2DDB_DDB_SOURCE_SCAN_SEGMENTS) : 0;

@@ -32,3 +32,4 @@ export { scanSegmentPages, type ScanPage } from './scan-segment-pages';
 export { StreamPoller, type StreamPollerPorts } from './stream-poller';
 export { runInitialScan, type InitialScanOptions, type SegmentProgress } from './initial-scan';
 export { scanSegmentCount, segmentsForItemCount } from './scan-segments';
+export { streamCaughtUp } from './stream-caught-up';

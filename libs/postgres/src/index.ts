@@ -1,5 +1,5 @@
 export { createPgPool, quoteIdent, type PgConnection } from './pg-pool';
-export { dropPublication, dropReplicationSlot } from './replication';
+export { advanceSlot, dropPublication, dropReplicationSlot } from './replication';
 export { countRows } from './count-rows';
 export { describeSourceTable, type SourceColumn, type SourceTable } from './describe-source-table';
 export { replicationReadiness, type ReplicationReadiness } from './replication-readiness';
