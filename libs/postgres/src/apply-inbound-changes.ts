@@ -122,6 +122,9 @@ export function compareVersions(a: string, b: string): number {
 
 async function applyOne(client: PoolClient, change: InboundChange, options: ApplyInboundOptions): Promise<'applied' | 'stale'> {
   const { topicPrefix } = options;
+  // Serialise per row: two items of one row (a key change's delete and put, from two partitions)
+  // decided in two concurrent transactions could each miss the other and delete a live row.
+  await lockRow(client, topicPrefix, change.entity, change.row.rowKey);
   const previous = await client.query<{ version: string; deleted: boolean; row_key: string }>(
     `SELECT version::text AS version, deleted, row_key FROM pg2ddb.inbound_items
       WHERE topic_prefix = $1 AND entity = $2 AND item_key = $3 FOR UPDATE`,
@@ -139,8 +142,16 @@ async function applyOne(client: PoolClient, change: InboundChange, options: Appl
   const target = options.target(change.entity);
   await settleRow(client, target, change, change.row.rowKey, options);
   // The item used to map to another row (its attributes moved it): that row may be orphaned now.
-  if (before && !before.deleted && before.row_key !== change.row.rowKey) await settleRow(client, target, change, before.row_key, options);
+  if (before && !before.deleted && before.row_key !== change.row.rowKey) {
+    await lockRow(client, topicPrefix, change.entity, before.row_key);
+    await settleRow(client, target, change, before.row_key, options);
+  }
   return 'applied';
+}
+
+/** A transaction-scoped advisory lock on one row of the way back (released at commit or rollback). */
+async function lockRow(client: PoolClient, topicPrefix: string, entity: string, rowKey: string): Promise<void> {
+  await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`pg2ddb.inbound|${topicPrefix}|${entity}|${rowKey}`]);
 }
 
 /** Writes the row from its newest live item, or deletes it when no live item maps to it. */
