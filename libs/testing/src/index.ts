@@ -8,3 +8,4 @@ export { DynamoFaultProxy, type DynamoFaults, type FaultCounts } from './dynamo-
 export { PrivateDynamoEmulator } from './private-dynamo-emulator';
 export { PrivateConnectWorker } from './private-connect-worker';
 export { cachedComponentDir, launchJava, launchProcess, type JavaProcess } from './java-process';
+export { bookItem, catalogueItems, isbn, orderItems, userId, userItem } from './catalogue-items';

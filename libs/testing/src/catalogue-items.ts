@@ -1,9 +1,8 @@
 import type { AttributeMap } from '@pg2ddb/contracts';
-import type { CompiledMapping } from '@pg2ddb/mapping';
-import { mapRow } from '@pg2ddb/mapping';
+import { mapRow, type CompiledMapping } from '@pg2ddb/mapping';
 
 /**
- * Deterministic DynamoDB-first catalogue data: `orders` orders (users: orders/4, books: orders/5,
+ * Deterministic DynamoDB-first catalogue data (examples/catalogue): `orders` orders (users: orders/4, books: orders/5,
  * 1–3 lines each), written as the application writes them (the items the mapping describes,
  * without pg2ddb's `_ver`). Row `n` of each kind is always the same item.
  */
