@@ -171,6 +171,17 @@ describe('payments: rollback after cut-over keeps every DynamoDB write', () => {
     const moved = (await pipeline.query(`SELECT paymentstatus, paymentamount::text FROM payments WHERE paymentid = 16`)) as unknown[];
     expect(moved).toEqual([{ paymentstatus: 'RESCHEDULED', paymentamount: '16.16' }]);
 
+    // The reconciler from DynamoDB's side: a row changed behind the way back is found, column named.
+    await pipeline.query(`UPDATE payments SET paymentstatus = 'TAMPERED' WHERE paymentid = 20`);
+    const drifted = runCli(['reconcile', 'Payment', '--direction', 'ddb-to-pg', '--mapping', pipeline.mappingFile], env);
+    expect(drifted.status).toBe(1);
+    expect(drifted.stdout).toContain('drift: missing 0, unexpected 0, mismatch 1, unmapped 0');
+    expect(drifted.stdout).toMatch(/mismatch {3}CUSTOMER#106 \/ PAYMENT#2024-01-02T04:00:00.123456Z#20 \(paymentstatus\)/);
+    await pipeline.query(`UPDATE payments SET paymentstatus = 'COMPLETED' WHERE paymentid = 20`);
+    const inSync = runCli(['reconcile', 'Payment', '--direction', 'ddb-to-pg', '--mapping', pipeline.mappingFile], env);
+    expect(inSync.stdout).toContain(`Payment (ddb-to-pg): items and rows match: ${expectedCount} of ${expectedCount} items consistent`);
+    expect(inSync.status).toBe(0);
+
     // rollback-check: NO-GO until a full reconciliation ran, GO after a clean one.
     const before = runCli(['rollback-check', '--mapping', pipeline.mappingFile, '--json'], env);
     expect(before.status).toBe(1);

@@ -48,3 +48,4 @@ export {
   type InvertedRow,
 } from './inverse-mapping';
 export { planInboundChange, rowKeyOf, type PlannedInboundChange } from './inbound-change';
+export { compareItemWithRow, type ColumnDifference } from './compare-item-row';

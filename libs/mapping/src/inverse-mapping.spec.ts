@@ -7,6 +7,7 @@ import { decodeAttribute } from './attribute-decoder';
 import { encodeAttribute, type EncodeOptions } from './attribute-encoder';
 import { parseColumnType } from './column-type';
 import { compileMapping } from './compile-mapping';
+import { compareItemWithRow } from './compare-item-row';
 import { compileInverse, itemToRow } from './inverse-mapping';
 import { loadMapping } from './load-mapping';
 import { mapRow } from './map-row';
@@ -228,5 +229,36 @@ describe('itemToRow: an item back to its row', () => {
 
   it('lists attributes the mapping does not know (an application added them after cut-over)', () => {
     expect(itemToRow(inverse, { ...item, Nickname: { S: 'n' } }).unknownAttributes).toEqual(['Nickname']);
+  });
+});
+
+describe('compareItemWithRow (the reconciler, DynamoDB → PostgreSQL)', () => {
+  const inverse = compileInverse(payments);
+  const entity = inverse.entity('Payment')!;
+  const row = {
+    paymentid: '42',
+    customerid: '7',
+    loanid: '9',
+    paymentamount: '1234.50',
+    paymentdate: '2024-03-01 10:00:00.123456+00',
+    paymentmethod: 'ACH',
+    paymentstatus: 'Completed',
+    transactionreference: null,
+    processeddate: null,
+    createddate: '2024-03-01 09:00:00+00',
+    updateddate: null,
+  };
+  const mapped = mapRow(payments.entity('Payment')!, row);
+  const item = mapped.kind === 'item' ? mapped.item : {};
+
+  it('finds nothing when the row holds what the item says, in any text form', () => {
+    expect(compareItemWithRow(entity, item, { ...row, paymentamount: '1234.5', paymentdate: '2024-03-01 12:00:00.123456+02' })).toEqual([]);
+  });
+
+  it('names each differing column with the item value and the row value', () => {
+    expect(compareItemWithRow(entity, item, { ...row, paymentstatus: 'Refunded', transactionreference: 'T-1' })).toEqual([
+      { column: 'paymentstatus', expected: { S: 'Completed' }, actual: { S: 'Refunded' } },
+      { column: 'transactionreference', expected: { NULL: true }, actual: { S: 'T-1' } },
+    ]);
   });
 });
