@@ -16,11 +16,13 @@ import { completionCommand } from './commands/completion.command';
 import { connectorCommand } from './commands/connector.command';
 import { cutoverCheckCommand } from './commands/cutover-check.command';
 import { demoCliCommand, seedDemoCliCommand } from './commands/demo.command';
+import { directionCommand } from './commands/direction.command';
 import { dlqCommand } from './commands/dlq.command';
 import { estimateCommand } from './commands/estimate.command';
 import { historyCommand } from './commands/history.command';
 import { initCliCommand } from './commands/init.command';
 import { reconcileCommand } from './commands/reconcile.command';
+import { rollbackCheckCommand } from './commands/rollback-check.command';
 import { snapshotCommand } from './commands/snapshot.command';
 import { statusCommand } from './commands/status.command';
 import { validateCommand } from './commands/validate.command';
@@ -39,6 +41,8 @@ const COMMANDS: CliCommand[] = [
   reconcileCommand,
   estimateCommand,
   withHistory(cutoverCheckCommand, 'cutover-check'),
+  directionCommand,
+  rollbackCheckCommand,
   withHistory(dlqCommand, 'replay', ({ positionals, values }) => positionals[0] === 'replay' && values['dry-run'] !== true),
   historyCommand,
   demoCliCommand,

@@ -1,5 +1,5 @@
 /** The pipeline stage that gave up on a message. */
-export type DeadLetterStage = 'transformer' | 'writer' | 'reconciler' | 'replay';
+export type DeadLetterStage = 'transformer' | 'writer' | 'reconciler' | 'replay' | 'ddb-source' | 'pg-writer';
 
 /** A message no stage could process: kept with the reason and everything needed to replay it. */
 export interface DeadLetter {

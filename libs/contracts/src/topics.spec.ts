@@ -1,4 +1,4 @@
-import { changeTopic, parseChangeTopic, topicNames } from './topics';
+import { changeTopic, ddbChangeTopic, parseChangeTopic, topicNames } from './topics';
 import { writeCommandKey } from './write-command';
 
 describe('topic names', () => {
@@ -10,6 +10,7 @@ describe('topic names', () => {
       heartbeat: '__debezium-heartbeat.shop',
     });
     expect(changeTopic('shop', 'public', 'orders')).toBe('shop.public.orders');
+    expect(ddbChangeTopic('shop', 'Payments')).toBe('shop.ddb.Payments');
   });
 
   it('rejects a prefix Kafka would refuse, naming it', () => {

@@ -32,6 +32,15 @@ export function changeTopic(prefix: string, schema: string, table: string): stri
   return `${prefix}.${schema}.${table}`;
 }
 
+/**
+ * The way back: changes of one DynamoDB table, from the DynamoDB source to the PostgreSQL writer.
+ * `ddb` is never a schema pg2ddb maps, so these never look like a Debezium topic of ours.
+ */
+export function ddbChangeTopic(prefix: string, table: string): string {
+  assertPrefix(prefix);
+  return `${prefix}.ddb.${table}`;
+}
+
 /** Splits a Debezium change topic back into schema and table, or undefined when it is not one. */
 export function parseChangeTopic(prefix: string, topic: string): { schema: string; table: string } | undefined {
   if (!topic.startsWith(`${prefix}.`)) return undefined;

@@ -42,6 +42,12 @@ export enum DynamoErrorCode {
   PRECEDING_COMMAND_FAILED = 'DYNAMO_PRECEDING_COMMAND_FAILED',
   /** Invalid options passed to a function of this lib (a programming error); permanent. */
   INVALID_OPTIONS = 'DYNAMO_INVALID_OPTIONS',
+  /** A stream shard iterator expired (15 minutes unused): get a new one from the checkpoint; retriable. */
+  STREAM_ITERATOR_EXPIRED = 'DYNAMO_STREAM_ITERATOR_EXPIRED',
+  /** The checkpoint is older than the stream keeps (24 hours): changes were lost, re-run the load; permanent. */
+  STREAM_TRIMMED = 'DYNAMO_STREAM_TRIMMED',
+  /** The table has no stream, or not NEW_AND_OLD_IMAGES; permanent. */
+  STREAM_MISSING = 'DYNAMO_STREAM_MISSING',
   /** Anything unrecognised; retriable but capped: the writer dead-letters it when it outlasts its retries. */
   UNKNOWN = 'DYNAMO_UNKNOWN',
 }

@@ -27,3 +27,9 @@ export { persistCommands, type PersistOptions, type PersistOutcome, type Persist
 export { ensureTombstoneTable, TombstoneTables, tombstoneTableName, TOMBSTONES } from './tombstone-table';
 export { itemIdentity } from './item-identity';
 export type { DynamoRetryEvent } from './dynamo-retry';
+export { classifyStreamError, createStreamsClient, describeShards, ensureStream, readShardRecords, shardIterator } from './stream-reader';
+export { scanSegmentPages, type ScanPage } from './scan-segment-pages';
+export { StreamPoller, type StreamPollerPorts } from './stream-poller';
+export { runInitialScan, type InitialScanOptions, type SegmentProgress } from './initial-scan';
+export { scanSegmentCount, segmentsForItemCount } from './scan-segments';
+export { streamCaughtUp } from './stream-caught-up';

@@ -28,6 +28,41 @@ export class ConnectClient {
   }
 
   /**
+   * Stops the connector (Kafka Connect 3.5+): its tasks shut down and close their replication
+   * connection, its configuration and offsets stay. `resume` starts it again from its offsets.
+   */
+  async stop(name: string): Promise<void> {
+    await this.request('PUT', `/connectors/${encodeURIComponent(name)}/stop`);
+  }
+
+  /** The connector's source offsets (Kafka Connect 3.6+). */
+  async offsets(name: string): Promise<Array<{ partition: Record<string, unknown>; offset: Record<string, unknown> | null }>> {
+    const response = await this.request('GET', `/connectors/${encodeURIComponent(name)}/offsets`);
+    return ((await response.json()) as { offsets: Array<{ partition: Record<string, unknown>; offset: Record<string, unknown> | null }> }).offsets;
+  }
+
+  /** Overwrites source offsets of a STOPPED connector (Kafka Connect 3.6+). */
+  async alterOffsets(name: string, offsets: Array<{ partition: Record<string, unknown>; offset: Record<string, unknown> | null }>): Promise<void> {
+    await this.request('PATCH', `/connectors/${encodeURIComponent(name)}/offsets`, { offsets });
+  }
+
+  /** Resumes a stopped or paused connector. */
+  async resume(name: string): Promise<void> {
+    await this.request('PUT', `/connectors/${encodeURIComponent(name)}/resume`);
+  }
+
+  /** Waits until the connector reports STOPPED (its tasks are gone). */
+  async waitUntilStopped(name: string, timeoutMs = 60000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const status = await this.status(name);
+      if (status?.connector.state === 'STOPPED' && status.tasks.length === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    throw new Pg2ddbError('CONNECTOR_NOT_STOPPED', `connector ${name} not STOPPED after ${timeoutMs} ms`, { retriable: true });
+  }
+
+  /**
    * Waits until the connector and all its tasks are RUNNING. A FAILED state stops the wait at once
    * with Connect's own trace, which names the cause (bad password, missing wal_level=logical, ...).
    * `onPoll` sees every status read (progress for an operator).

@@ -21,6 +21,7 @@ export type {
   EntityDefinition,
   EntityOptions,
   GsiDefinition,
+  InverseDefinition,
   KeyTemplates,
   Mapping,
   ParentDefinition,
@@ -35,3 +36,17 @@ export { parseColumnType, type ColumnFamily, type ColumnType } from './column-ty
 export { canonicalNumber } from './canonical-number';
 export { parseJsonLossless } from './lossless-json';
 export { EnvelopeDecoder } from './envelope-decoder';
+export { decodeAttribute, attributeToJson } from './attribute-decoder';
+export { toPgParam, type PgParam } from './pg-param';
+export {
+  compileInverse,
+  entityItemToRow,
+  itemToRow,
+  type InverseColumn,
+  type InverseEntity,
+  type InverseMapping,
+  type InverseSource,
+  type InvertedRow,
+} from './inverse-mapping';
+export { planInboundChange, rowKeyOf, type PlannedInboundChange } from './inbound-change';
+export { compareItemWithRow, type ColumnDifference } from './compare-item-row';

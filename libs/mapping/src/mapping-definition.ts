@@ -71,6 +71,17 @@ export interface EntityDefinition extends EntityOptions {
   /** Expiry: `column` + ISO-8601 `offset`, stored as epoch seconds in the table's TTL attribute. */
   ttl?: { column: string; offset?: string };
   parent?: ParentDefinition;
+  /** The way back (item → row): see docs/rollback.md. */
+  inverse?: InverseDefinition;
+}
+
+/**
+ * How an item becomes a row on the way back. `defaults`: a column the item does not carry (an
+ * excluded column) gets this PostgreSQL literal when a row is inserted; `null` leaves it to the
+ * column's own DEFAULT. An existing row keeps its value either way.
+ */
+export interface InverseDefinition {
+  defaults?: Record<string, string | null>;
 }
 
 /**

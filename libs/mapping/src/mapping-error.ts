@@ -45,6 +45,10 @@ export const MappingErrorCode = {
   TemplateValueInvalid: 'MAPPING_TEMPLATE_VALUE_INVALID',
   /** An array cannot become a DynamoDB set (NULL or non-scalar elements). */
   SetInvalid: 'MAPPING_SET_INVALID',
+  /** The way back: no invertible entity claims an item (no entity type, or a key no template parses). */
+  ItemUnmapped: 'MAPPING_ITEM_UNMAPPED',
+  /** The way back: an item cannot become a row exactly (wrong attribute form, key that does not parse back). */
+  ItemInvalid: 'MAPPING_ITEM_INVALID',
   /** A row handed to `mapRow` lacks a declared column. */
   RowIncomplete: 'MAPPING_ROW_INCOMPLETE',
 } as const;

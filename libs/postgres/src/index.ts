@@ -1,5 +1,5 @@
 export { createPgPool, quoteIdent, type PgConnection } from './pg-pool';
-export { dropPublication, dropReplicationSlot } from './replication';
+export { advanceSlot, dropPublication, dropReplicationSlot } from './replication';
 export { countRows } from './count-rows';
 export { describeSourceTable, type SourceColumn, type SourceTable } from './describe-source-table';
 export { replicationReadiness, type ReplicationReadiness } from './replication-readiness';
@@ -15,3 +15,6 @@ export { dropSignalTable, ensureSignalTable, insertSignal } from './signal-table
 export { dropHeartbeatTable, ensureHeartbeatTable } from './heartbeat-table';
 export { latestFullReconciliations, type FullReconciliation } from './latest-full-reconciliation';
 export { sampleTableRows, tableStatistics, type TableStatistics } from './table-statistics';
+export { applyInboundChanges, classifyPgError, compareVersions, PgWriteErrorCode, type ApplyInboundOptions, type InboundChange, type InboundOutcome, type InboundRow, type InboundTarget } from './apply-inbound-changes';
+export { clearSourcePositions, loadSourcePositions, saveSourcePosition, type SourcePosition } from './source-positions';
+export { directionHistory, loadDirections, recordDirectionSwitch, type DirectionSwitch, type EntityDirection, type SyncDirection } from './sync-directions';

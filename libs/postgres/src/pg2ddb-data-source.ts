@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 
 import { ReconciliationRuns1763770000000 } from './migrations/1763770000000-reconciliation-runs.migration';
 import { RunHistory1764800000000 } from './migrations/1764800000000-run-history.migration';
+import { WayBack1764850000000 } from './migrations/1764850000000-way-back.migration';
 import type { PgConnection } from './pg-pool';
 import { ReconciliationRunEntity, RunHistoryEntity } from './run-history.entity';
 
@@ -9,7 +10,7 @@ import { ReconciliationRunEntity, RunHistoryEntity } from './run-history.entity'
 export const PG2DDB_SCHEMA = 'pg2ddb';
 
 /** Every migration of the pg2ddb schema, oldest first. */
-export const PG2DDB_MIGRATIONS = [ReconciliationRuns1763770000000, RunHistory1764800000000];
+export const PG2DDB_MIGRATIONS = [ReconciliationRuns1763770000000, RunHistory1764800000000, WayBack1764850000000];
 
 /**
  * A TypeORM data source for the `pg2ddb` schema: its entities (run history, reconciliation runs)

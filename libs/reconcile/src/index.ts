@@ -11,3 +11,4 @@ export { confirmCandidates, type Confirmation } from './confirm-candidates';
 export { repairDrift, type RepairResult } from './repair-drift';
 export { runReconciliation, type EntityReport, type ReconcileContext, type ReconcileReport, type ReconcileRequest } from './run-reconciliation';
 export { waitForPipeline, type PipelineProgress } from './wait-for-pipeline';
+export { reconcileItemsToRows, type WayBackReport } from './reconcile-items-to-rows';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { EXIT_WITH_PARENT } from './exit-with-parent';
 import { repoRoot } from './repo-root';
 
-export type ServiceName = 'transformer' | 'writer' | 'reconciler' | 'alerter' | 'status';
+export type ServiceName = 'transformer' | 'writer' | 'reconciler' | 'alerter' | 'status' | 'ddb-source' | 'pg-writer';
 
 /** A pg2ddb service running as a child process of the cli or of a test. */
 export interface ServiceProcess {

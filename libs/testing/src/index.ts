@@ -9,3 +9,4 @@ export { PrivateDynamoEmulator } from './private-dynamo-emulator';
 export { PrivateConnectWorker } from './private-connect-worker';
 export { cachedComponentDir, launchJava, launchProcess, type JavaProcess } from './java-process';
 export { AlertmanagerProcess, type AlertmanagerAlert } from './alertmanager-process';
+export { bookItem, catalogueItems, isbn, orderItems, userId, userItem } from './catalogue-items';

@@ -1,6 +1,7 @@
 import type { ReconcileMode } from '@pg2ddb/contracts';
 import { migratePg2ddbSchema } from '@pg2ddb/postgres';
-import { runReconciliation, type ReconcileReport } from '@pg2ddb/reconcile';
+import { compileInverse } from '@pg2ddb/mapping';
+import { reconcileItemsToRows, runReconciliation, type ReconcileReport, type WayBackReport } from '@pg2ddb/reconcile';
 import { settings } from '../cli-settings';
 import { jsonOption, mappingOption, numberOption, stringOption } from '../framework/cli-args';
 import type { CliCommand } from '../framework/cli-command';
@@ -34,6 +35,9 @@ reported as in flight. One drift event per confirmed item and one summary go to 
                      read at once (default 8; a large table is split into ~5,000-item segments)
   --concurrency N    BatchGetItem calls in flight (default 4)
 Progress and ETA go to stderr.
+  --direction ddb-to-pg  compare from DynamoDB's side (the way back, docs/rollback.md): every item
+                     through the inverse mapping against its row, column by column; rows no item
+                     accounts for are unexpected. Read-only: no drift events, no run history.
 
 exit: 0 in sync, 1 drift confirmed (or in flight), 2 usage, 3 a dependency unreachable`,
   options: {
@@ -49,6 +53,7 @@ exit: 0 in sync, 1 drift confirmed (or in flight), 2 usage, 3 a dependency unrea
     'page-size': { type: 'string' },
     segments: { type: 'string' },
     concurrency: { type: 'string' },
+    direction: { type: 'string' },
   },
   async run({ values, positionals, env, print, json, emitJson }) {
     const target = positionals[0];
@@ -60,6 +65,15 @@ exit: 0 in sync, 1 drift confirmed (or in flight), 2 usage, 3 a dependency unrea
     const context = PipelineContext.open(values.mapping as string | undefined, env);
     if (target !== 'all' && !context.mapping.entity(target)) {
       throw new UsageError(`no entity "${target}" in ${context.mappingPath} (entities: ${context.mapping.entities.map((e) => e.name).join(', ')})`);
+    }
+    const direction = stringOption(values, 'direction') ?? 'pg-to-ddb';
+    if (direction !== 'pg-to-ddb' && direction !== 'ddb-to-pg') throw new UsageError(`--direction must be pg-to-ddb or ddb-to-pg, got "${direction}"`);
+    if (direction === 'ddb-to-pg') {
+      try {
+        return await reconcileWayBack(context, target, { json, emitJson, print, segments: numberOption(values, 'segments', 8, { min: 1, integer: true }) });
+      } finally {
+        await context.close();
+      }
     }
     const progress = new ProgressLine();
     const producer = context.kafka.producer({ allowAutoTopicCreation: true });
@@ -93,6 +107,38 @@ exit: 0 in sync, 1 drift confirmed (or in flight), 2 usage, 3 a dependency unrea
     }
   },
 };
+
+/** `reconcile --direction ddb-to-pg`: items → rows for every invertible entity (or the one named). */
+async function reconcileWayBack(
+  context: PipelineContext,
+  target: string,
+  out: { json: boolean; emitJson: (value: unknown) => void; print: (line: string) => void; segments: number },
+): Promise<number> {
+  const inverse = compileInverse(context.mapping);
+  const entities = inverse.entities.filter((e) => e.entity.mode === 'item' && (target === 'all' || e.entity.name === target));
+  const reports: WayBackReport[] = [];
+  for (const entity of entities) {
+    if (!entity.invertible) {
+      if (target !== 'all') throw new UsageError(`entity ${entity.entity.name} is not invertible: ${entity.reasons.join('; ')}`);
+      continue;
+    }
+    reports.push(await reconcileItemsToRows(context.pg, context.dynamo, entity, context.mapping.table.name, { segments: out.segments }));
+  }
+  const clean = reports.every((r) => r.missing + r.unexpected + r.mismatch + r.unmapped === 0);
+  if (out.json) out.emitJson({ ok: clean, direction: 'ddb-to-pg', entities: reports });
+  else {
+    for (const r of reports) {
+      out.print(`${r.entity} (ddb-to-pg): items and rows ${r.missing + r.unexpected + r.mismatch + r.unmapped === 0 ? 'match' : 'DIFFER'}: ${r.matched} of ${r.checked} items consistent`);
+      out.print(`  drift: missing ${r.missing}, unexpected ${r.unexpected}, mismatch ${r.mismatch}, unmapped ${r.unmapped}`);
+      for (const entry of r.samples) {
+        const key = Object.values(entry.key).map((value) => Object.values(value)[0]).join(' / ');
+        const detail = entry.differences ? ` (${entry.differences.map((d) => d.column).join(', ')})` : entry.reason ? ` (${entry.reason})` : '';
+        out.print(`    ${entry.kind.padEnd(10)} ${key}${detail}`);
+      }
+    }
+  }
+  return clean ? ExitCode.Ok : ExitCode.Findings;
+}
 
 function inSync(report: ReconcileReport): boolean {
   return report.entities.every(({ summary: { counts } }) => counts.missing + counts.unexpected + counts.mismatch + counts.inFlight === 0);

@@ -1,4 +1,5 @@
 import { readEnv, topicsEnv } from '@pg2ddb/config';
+import { compileInverse } from '@pg2ddb/mapping';
 import { describeSourceTable } from '@pg2ddb/postgres';
 import { errorMessage } from '@pg2ddb/errors';
 import { dateOption, jsonOption, mappingOption, numberOption } from '../framework/cli-args';
@@ -61,11 +62,21 @@ exit: 0 no errors, 1 errors found (or warnings with --strict), 2 usage, 3 a depe
     const context = PipelineContext.open(values.mapping as string | undefined, env);
     const { mapping } = context;
     if (values['mapping-only']) {
-      const entities = mapping.entities.map((e) => ({ name: e.name, source: `${e.schema}.${e.table}`, mode: e.mode, keyColumns: e.keyColumns }));
+      const inverse = compileInverse(mapping);
+      const entities = mapping.entities.map((e) => {
+        const back = inverse.entity(e.name)!;
+        return { name: e.name, source: `${e.schema}.${e.table}`, mode: e.mode, keyColumns: e.keyColumns, wayBack: { invertible: back.invertible, reasons: back.reasons, warnings: back.warnings } };
+      });
       if (json) emitJson({ ok: true, mapping: context.mappingPath, table: mapping.table, entities });
       print(`${context.mappingPath}: OK`);
       print(`table ${mapping.table.name}: ${mapping.table.partitionKey.name}${mapping.table.sortKey ? ` + ${mapping.table.sortKey.name}` : ''}, ${mapping.table.gsis.length} GSI(s)${mapping.table.ttlAttribute ? `, TTL on ${mapping.table.ttlAttribute}` : ''}`);
       for (const entity of entities) print(`  ${entity.name} <- ${entity.source} (${entity.mode}, key columns: ${entity.keyColumns.join(', ')})`);
+      // The way back (DynamoDB → PostgreSQL, docs/rollback.md): which entities an item can become a row of.
+      print('way back (item → row):');
+      for (const entity of entities) {
+        print(`  ${entity.name}: ${entity.wayBack.invertible ? 'invertible' : `NOT invertible: ${entity.wayBack.reasons.join('; ')}`}`);
+        for (const warning of entity.wayBack.warnings) print(`    note: ${warning}`);
+      }
       return ExitCode.Ok;
     }
     const now = new Date();
