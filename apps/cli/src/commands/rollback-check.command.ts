@@ -5,7 +5,7 @@ import type { CliCommand } from '../framework/cli-command';
 import { ExitCode } from '../framework/exit-codes';
 import { PipelineContext } from '../framework/pipeline-context';
 import { textTable } from '../framework/text-table';
-import { readPipelineState, type PipelineState } from '../status/pipeline-state';
+import { readPipelineState, type PipelineState } from '@pg2ddb/ops';
 import type { CutoverCriterion } from './cutover-check.command';
 import { readWayBackState, type WayBackState } from '../direction/way-back-state';
 

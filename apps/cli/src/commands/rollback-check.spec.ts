@@ -2,7 +2,7 @@ import type { FullReconciliation } from '@pg2ddb/postgres';
 
 import type { WayBackState } from '../direction/way-back-state';
 import { withLsn } from '../direction/switch-direction';
-import type { PipelineState } from '../status/pipeline-state';
+import type { PipelineState } from '@pg2ddb/ops';
 import { judgeRollback } from './rollback-check.command';
 
 const at = Date.parse('2026-01-01T12:00:00Z');
