@@ -1,6 +1,6 @@
 /**
  * End-to-end benchmark on the real local stack: PostgreSQL → Debezium (Kafka Connect) → Kafka →
- * transformer → writer → DynamoDB Local, with the real services as child processes (TestPipeline).
+ * transformer → writer → the DynamoDB emulator, with the real services as child processes (TestPipeline).
  *
  *   bash infra/local/stack.sh start          # shared stack, idempotent (never stop it for this)
  *   node -r @swc-node/register bench/pipeline.bench.ts [--rows 20000] [--label baseline] ...
@@ -380,9 +380,9 @@ async function main(): Promise<void> {
     const levels = flags['ceiling-levels'].split(',').filter(Boolean).map(Number);
     if (levels.length > 0) {
       const commands = await readWriteCommands(kafka, topics.writes, `${prefix}.bench-ceiling`, Math.min(flags['ceiling-commands'], flags.rows));
-      const dynamoGroup = watch.groups().find((group) => group.name === 'dynamodb-local');
-      ceiling = await measureDynamoCeiling(pipeline.dynamo, pipeline.mapping.table, commands, levels, dynamoGroup ?? { name: 'dynamodb-local', roots: [] });
-      process.stdout.write(`dynamodb ceiling (applyBatch alone): ${ceiling.map((point) => `c=${point.concurrency} ${point.commandsPerSecond}/s (ddb-local ${point.dynamoLocalCores}, client ${point.clientCores} cores)`).join(', ')}\n`);
+      const dynamoGroup = watch.groups().find((group) => group.name === 'dynamodb');
+      ceiling = await measureDynamoCeiling(pipeline.dynamo, pipeline.mapping.table, commands, levels, dynamoGroup ?? { name: 'dynamodb', roots: [] });
+      process.stdout.write(`dynamodb ceiling (applyBatch alone): ${ceiling.map((point) => `c=${point.concurrency} ${point.commandsPerSecond}/s (emulator ${point.dynamoCores}, client ${point.clientCores} cores)`).join(', ')}\n`);
     }
 
     const run = {

@@ -1,7 +1,7 @@
 /**
  * Full-compare speed of the reconciler on the payments example: N rows generated with
  * examples/payments/seed.sql go through the real pipeline (Debezium → Kafka → transformer →
- * writer → DynamoDB Local) until every item is written; then the reconciler library's full
+ * writer → the DynamoDB emulator) until every item is written; then the reconciler library's full
  * compare (`runReconciliation`, mode full: rows → items with keyset pages + BatchGetItem, items →
  * rows with a parallel Scan + primary-key look-ups) is timed, publishing nothing.
  *
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     let profile;
     if (flags.profile) {
       // One more run under the profiler (its overhead keeps it out of the figure): where this
-      // process spends its CPU. DynamoDB Local's own CPU (another process) shows as idle here.
+      // process spends its CPU. The emulator's own CPU (another process) shows as idle here.
       const file = join(root, 'tmp', `reconcile-bench-${Date.now()}.cpuprofile`);
       const started = process.hrtime.bigint();
       await profileWhile(file, () =>

@@ -3,7 +3,7 @@
  * on the local stack (issue 7). Phases, in order:
  *   1. generate the payments example (examples/payments, INSERT … SELECT generate_series) in a
  *      random schema — held behind a gate, so nothing reads it yet;
- *   2. ceilings on the same rows: Postgres keyset read rate; DynamoDB Local raw ingest with plain
+ *   2. ceilings on the same rows: Postgres keyset read rate; the DynamoDB emulator's raw ingest with plain
  *      BatchWriteItem of the same items (the mapping's own output) into scratch tables;
  *   3. the seed's loader (PaymentBatchMigrator: OFFSET/LIMIT 25, one sequential BatchWriteItem
  *      per page) on evenly spread, time-capped slices;
@@ -29,7 +29,7 @@ import { connectorName, createKafka } from '@pg2ddb/kafka';
 import { compileMapping, loadMapping, mapRow, type CompiledEntity, type CompiledMapping } from '@pg2ddb/mapping';
 import { createPgPool } from '@pg2ddb/postgres';
 import { formatVersion } from '@pg2ddb/sync';
-import { PrivateDynamoLocal, stackDir, TestPipeline } from '@pg2ddb/testing';
+import { PrivateDynamoEmulator, stackDir, TestPipeline } from '@pg2ddb/testing';
 import type { Pool } from 'pg';
 import { parseFlags } from './support/bench-args';
 import { waitForConnector } from './support/wait-for-connector';
@@ -42,7 +42,7 @@ import { busiest, follow, perSecond, phaseReport, seconds, steadyWriteRate, targ
 import { PipelineWatch } from './support/pipeline-watch';
 import { cpuBetween, cpuSnapshot, type CpuUse } from './support/process-cpu';
 import { MemorySampler, selfPeakRssMiB } from './support/process-memory';
-import { measureReconcilerFullCompare, type ReconcilerFigure } from './support/reconciler-figure';
+import { measureReconcilerAtSize, type ReconcilerAtSize } from './support/reconciler-figure';
 import { writeResults } from './support/results-file';
 import { measureSeedBaseline, type SeedBaselineResult } from './support/seed-baseline';
 import { SetupGate } from './support/setup-gate';
@@ -68,13 +68,15 @@ const HELP = `usage: npm run bench -- [options]      (= node -r @swc-node/regist
   --synchronous-commit on|off  for the streaming sessions (default on, as a production database
                                commits; the stack itself runs off, which adds up to wal_writer_delay)
   --reconcile true|false       the reconciler's full compare (default true, when available)
+  --reconcile-rows N           rows of the table the full compare runs on, next to a raw parallel
+                               Scan of the same table (default 20000; --quick 5000): the local
+                               emulator's Scan slows with the square of the table's size
   --mapping-runs N             runs per case of the mapping micro-benchmark (default 3)
   --mapping-run-ms MS          length of each run (default 500; warm-up 800 ms before each case)
   --profile true|false         V8 CPU profiles of the services per phase (default true)
-  --dynamo own|shared          own: a DynamoDB Local of the benchmark's own, in memory (-inMemory,
-                               1 GiB heap), for the ceilings and the pipeline alike (default);
-                               shared: the stack's, which keeps its tables in a file (about half
-                               the write rate) and may be busy with other people's tests
+  --dynamo own|shared          own: a DynamoDB emulator (moto) of the benchmark's own, for the
+                               ceilings and the pipeline alike (default); shared: the stack's,
+                               which may be busy with other people's tests
   --services dist|src          dist: the services as deployed, compiled first by npm run build
                                (default); src: from the TypeScript sources through SWC, as the
                                tests run them (about 100 MB more resident memory per service)
@@ -97,6 +99,7 @@ interface Flags extends Record<string, number | string | boolean> {
   'poll-ms': number;
   'synchronous-commit': string;
   reconcile: boolean;
+  'reconcile-rows': number;
   'mapping-runs': number;
   'mapping-run-ms': number;
   profile: boolean;
@@ -153,6 +156,7 @@ function flagsFrom(argv: string[]): Flags {
       'poll-ms': 20,
       'synchronous-commit': 'on',
       reconcile: true,
+      'reconcile-rows': quick ? 5_000 : 20_000,
       'mapping-runs': 3,
       'mapping-run-ms': 500,
       profile: true,
@@ -233,7 +237,7 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   if (flags.dynamo !== 'own' && flags.dynamo !== 'shared') throw new Error(`--dynamo wants own or shared; got ${flags.dynamo}`);
-  const ownDynamo = flags.dynamo === 'own' ? await PrivateDynamoLocal.start({ inMemory: true, heapMiB: 1024 }) : undefined;
+  const ownDynamo = flags.dynamo === 'own' ? await PrivateDynamoEmulator.start() : undefined;
   const dynamoEndpoint = ownDynamo?.endpoint ?? env.PG2DDB_DYNAMO_ENDPOINT;
   const dynamo = createDynamoClient({ endpoint: dynamoEndpoint, region: env.AWS_REGION ?? 'us-east-1' });
   const gate = await SetupGate.open(connection);
@@ -294,7 +298,7 @@ async function main(): Promise<void> {
     const entity = mapping.entities[0] as CompiledEntity;
     const topics = { change: changeTopic(schema, schema, 'payments'), writes: topicNames(schema).writes };
     const watch = new PipelineWatch(admin, topics, stackDir(), ownDynamo ? () => ownDynamo.pid : undefined);
-    const dynamoGroup = watch.groups().find((group) => group.name === 'dynamodb-local') ?? { name: 'dynamodb-local', roots: [] };
+    const dynamoGroup = watch.groups().find((group) => group.name === 'dynamodb') ?? { name: 'dynamodb', roots: [] };
 
     // ---- 2. ceilings -----------------------------------------------------------------------------
     const pgRead: PgReadPoint = await timePhase('ceilingPostgresRead', () => measurePgReadRate(pool as Pool, 'payments', 'paymentid', flags['pg-page-rows']));
@@ -310,7 +314,7 @@ async function main(): Promise<void> {
     const ceilingLevels = flags['ceiling-levels'].split(',').filter(Boolean).map(Number);
     const dynamoCeiling: BatchWritePoint[] = await timePhase('ceilingDynamoWrite', () => measureBatchWriteCeiling(dynamo, mapping.table, ceilingSdkItems, ceilingLevels, dynamoGroup));
     for (const point of dynamoCeiling) {
-      log(`2b. DynamoDB ceiling, ${point.concurrency} BatchWriteItem loops: ${point.items.toLocaleString('en-US')} items in ${point.seconds} s = ${point.itemsPerSecond.toLocaleString('en-US')} items/s (DynamoDB Local ${point.dynamoLocalCores} cores, client ${point.clientCores}, ${point.retryRequests} retries)`);
+      log(`2b. DynamoDB ceiling, ${point.concurrency} BatchWriteItem loops: ${point.items.toLocaleString('en-US')} items in ${point.seconds} s = ${point.itemsPerSecond.toLocaleString('en-US')} items/s (emulator ${point.dynamoCores} cores, client ${point.clientCores}, ${point.retryRequests} retries)`);
     }
 
     // ---- 3. the seed's approach ------------------------------------------------------------------
@@ -406,18 +410,19 @@ async function main(): Promise<void> {
 
     // ---- 6. reconciler ---------------------------------------------------------------------------
     let reconcilerCpu: CpuUse | undefined;
-    const reconciler: ReconcilerFigure = flags.reconcile
+    const reconciler: ReconcilerAtSize = flags.reconcile
       ? await timePhase('reconcile', async () => {
           const groups = watch.groups().filter((group) => group.name !== 'bench');
           const before = cpuSnapshot(groups);
           before.groups.bench = selfCpuSeconds();
-          const figure = await measureReconcilerFullCompare({
+          const figure = await measureReconcilerAtSize({
             pool: pool as Pool,
             dynamo,
-            mapping,
-            entity,
-            schema,
-            expectedRows: counted + streaming.changes.insert - streaming.changes.delete,
+            sourceSchema: schema,
+            rows: Math.min(flags['reconcile-rows'], counted),
+            mappingFor: pipelineMapping,
+            readRows: (copy, limit) => readRowsAsText(pool as Pool, `${copy}.payments`, 'paymentid', limit),
+            version,
             ...(profileDir ? { profileFile: join(profileDir, 'reconciler-full-compare.cpuprofile') } : {}),
           });
           const after = cpuSnapshot(groups);
@@ -426,17 +431,20 @@ async function main(): Promise<void> {
           return figure;
         })
       : { measured: false, note: 'not measured: --reconcile false' };
-    log(`6. reconciler full compare: ${reconciler.measured ? `${reconciler.rowsPerSecond} rows/s (${reconciler.rows} rows in ${reconciler.seconds} s)` : reconciler.note}`);
+    log(
+      `6. reconciler full compare: ${reconciler.measured ? `${reconciler.rowsPerSecond} rows/s (${reconciler.rows} rows in ${reconciler.seconds} s)` : reconciler.note}` +
+        (reconciler.rawScan ? `; raw parallel Scan of the same table ${reconciler.rawScan.itemsPerSecond} items/s (${reconciler.rawScan.seconds} s); ratio ${reconciler.ratioToRawScan ?? '-'}` : ''),
+    );
 
     // ---- 2b again: the DynamoDB ceiling once more, the pipeline idle ---------------------------
-    // DynamoDB Local is shared with other people's tests: a ceiling is the best of two attempts.
+    // The machine is shared with other work: a ceiling is the best of two attempts.
     // The second attempt runs only the level that did best the first time, to keep the run short.
     const againLevel = dynamoCeiling.reduce<BatchWritePoint | undefined>((best, point) => (!best || point.itemsPerSecond > best.itemsPerSecond ? point : best), undefined);
     const dynamoCeilingAgain: BatchWritePoint[] = await timePhase('ceilingDynamoWriteAgain', () =>
       measureBatchWriteCeiling(dynamo, { ...mapping.table, name: `${mapping.table.name}-again` }, ceilingSdkItems, againLevel ? [againLevel.concurrency] : ceilingLevels, dynamoGroup),
     );
     for (const point of dynamoCeilingAgain) {
-      log(`2b'. DynamoDB ceiling again, ${point.concurrency} loops: ${point.itemsPerSecond.toLocaleString('en-US')} items/s (DynamoDB Local ${point.dynamoLocalCores} cores, machine ${point.machineBusyCores})`);
+      log(`2b'. DynamoDB ceiling again, ${point.concurrency} loops: ${point.itemsPerSecond.toLocaleString('en-US')} items/s (emulator ${point.dynamoCores} cores, machine ${point.machineBusyCores})`);
     }
     const bestCeiling = [...dynamoCeiling, ...dynamoCeilingAgain].reduce<BatchWritePoint | undefined>(
       (best, point) => (!best || point.itemsPerSecond > best.itemsPerSecond ? point : best),
@@ -477,7 +485,7 @@ async function main(): Promise<void> {
         streaming: { rate: flags['lag-rate'], seconds: flags['lag-seconds'], mix: flags['lag-mix'], connections: flags['lag-connections'], probeEvery: flags['probe-every'], pollMs: flags['poll-ms'], synchronousCommit: flags['synchronous-commit'] },
         connector: 'infra/debezium/postgres-connector.json as in the tree',
         servicesRunFrom: flags.services === 'dist' ? 'compiled JavaScript from npm run build (dist/), as deployed' : 'TypeScript sources through @swc-node/register',
-        dynamo: ownDynamo ? "the benchmark's own DynamoDB Local, in memory (-inMemory -sharedDb, -Xmx1g), for ceilings and pipeline alike" : "the stack's DynamoDB Local (tables in a file on tmpfs)",
+        dynamo: ownDynamo ? "the benchmark's own DynamoDB emulator (moto server mode, in memory), for ceilings and pipeline alike" : "the stack's DynamoDB emulator (moto server mode, in memory)",
         writesPartitions,
         profile: flags.profile,
         services: Object.fromEntries(Object.entries(process.env).filter(([name]) => /^PG2DDB_(WRITER|TRANSFORMER)_/.test(name))),

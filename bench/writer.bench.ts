@@ -11,8 +11,8 @@ import { useLocalStack } from './support/local-stack-env';
 import { machineInfo } from './support/machine-info';
 import { writeResults } from './support/results-file';
 
-// The writer alone against DynamoDB Local: its sustained items/s with the version guard on, next
-// to the raw ingest ceiling of DynamoDB Local itself — a tight loop of plain BatchWriteItem calls
+// The writer alone against the DynamoDB emulator: its sustained items/s with the version guard on, next
+// to the raw ingest ceiling of the emulator itself — a tight loop of plain BatchWriteItem calls
 // of the same items, measured in the same run on the same machine — and the ratio of the two.
 const HELP = `usage: node -r @swc-node/register bench/writer.bench.ts [--items N] [--ceiling-concurrency C] [--partitions P] [--out FILE]
   --items                 write commands (payments-shaped items, ~600 bytes)    default 30000
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
       const runs = [...previousRuns(flags.out), run].slice(-5);
       const median = [...runs].sort((a, b) => a.ratio - b.ratio)[Math.floor(runs.length / 2)];
       writeResults(flags.out, {
-        what: "pg2ddb writer vs DynamoDB Local's raw ingest ceiling, same items, same run",
+        what: "pg2ddb writer vs the DynamoDB emulator's raw ingest ceiling, same items, same run",
         machine: machineInfo(),
         items: count,
         itemBytesApprox: JSON.stringify(command(writerTable, 1).item).length,

@@ -11,15 +11,15 @@ export interface CeilingPoint {
   commandsPerSecond: number;
   applied: number;
   failed: number;
-  /** Average cores used by DynamoDB Local, by this process (the SDK client side), and by the machine. */
-  dynamoLocalCores: number;
+  /** Average cores used by the DynamoDB emulator, by this process (the SDK client side), and by the machine. */
+  dynamoCores: number;
   clientCores: number;
   machineBusyCores: number;
 }
 
 /**
  * How fast the writer's own code path (`applyBatch`: version-guarded puts) can write real commands
- * into DynamoDB Local at each concurrency, into a scratch copy of the pipeline's table. Each level
+ * into the DynamoDB emulator at each concurrency, into a scratch copy of the pipeline's table. Each level
  * writes fresh keys, so every put is a real insert as in the initial load.
  */
 export async function measureDynamoCeiling(
@@ -49,7 +49,7 @@ export async function measureDynamoCeiling(
         commandsPerSecond: Math.round(batch.length / seconds),
         applied: result.counts.applied,
         failed: result.counts.failed,
-        dynamoLocalCores: cpu.groups[dynamoGroup.name] ?? 0,
+        dynamoCores: cpu.groups[dynamoGroup.name] ?? 0,
         clientCores: Math.round(((clientCpu.user + clientCpu.system) / 1e6 / seconds) * 100) / 100,
         machineBusyCores: cpu.machineBusy,
       });
@@ -73,7 +73,7 @@ function retarget(command: WriteCommand, table: string, partitionKey: string, pr
   return copy;
 }
 
-/** Plain BatchWriteItem at one concurrency: the most DynamoDB Local ingests, with no guard or version. */
+/** Plain BatchWriteItem at one concurrency: the most the emulator ingests, with no guard or version. */
 export interface BatchWritePoint {
   concurrency: number;
   items: number;
@@ -82,7 +82,7 @@ export interface BatchWritePoint {
   retryRequests: number;
   seconds: number;
   itemsPerSecond: number;
-  dynamoLocalCores: number;
+  dynamoCores: number;
   clientCores: number;
   machineBusyCores: number;
 }
@@ -105,7 +105,7 @@ export async function measureBatchWriteCeiling(
   for (let index = 0; index < items.length; index += 25) chunks.push(items.slice(index, index + 25));
   for (const concurrency of levels) {
     const table = `${spec.name}-bw${concurrency}`;
-    // TTL stays off, as on the pipeline's test table (DynamoDB Local deletes expired items).
+    // TTL stays off, as on the pipeline's test table (DynamoDB deletes expired items).
     const { ttlAttribute: _ttl, ...withoutTtl } = spec;
     await ensureTable(client, { ...withoutTtl, name: table });
     try {
@@ -143,7 +143,7 @@ export async function measureBatchWriteCeiling(
         retryRequests,
         seconds: Math.round(seconds * 100) / 100,
         itemsPerSecond: Math.round(items.length / seconds),
-        dynamoLocalCores: cpu.groups[dynamoGroup.name] ?? 0,
+        dynamoCores: cpu.groups[dynamoGroup.name] ?? 0,
         clientCores: Math.round(((clientCpu.user + clientCpu.system) / 1e6 / seconds) * 100) / 100,
         machineBusyCores: cpu.machineBusy,
       });

@@ -35,7 +35,7 @@ export class PipelineWatch {
     private readonly admin: Admin,
     private readonly topics: { change: string; writes: string },
     private readonly stackDir: string,
-    /** The DynamoDB Local the pipeline writes to, when it is not the stack's (the benchmark's own). */
+    /** The DynamoDB emulator the pipeline writes to, when it is not the stack's (the benchmark's own). */
     private readonly dynamoPid?: () => number | undefined,
   ) {}
 
@@ -48,7 +48,7 @@ export class PipelineWatch {
       { name: 'connect (debezium)', roots: [pidFile('connect')] },
       { name: 'transformer', roots: [this.services.get('transformer')?.pid ?? -1] },
       { name: 'writer', roots: [this.services.get('writer')?.pid ?? -1] },
-      { name: 'dynamodb-local', roots: [this.dynamoPid ? (this.dynamoPid() ?? -1) : pidFile('dynamodb')] },
+      { name: 'dynamodb', roots: [this.dynamoPid ? (this.dynamoPid() ?? -1) : pidFile('dynamodb')] },
       // The benchmark itself: SQL, polling, scraping (its children are counted above).
       { name: 'bench', roots: [] },
     ];

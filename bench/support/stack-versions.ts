@@ -7,8 +7,8 @@ export type Versions = Record<string, string | null>;
 
 /**
  * Asks the running servers for their versions (Postgres `server_version`, the Connect worker's
- * REST root and its Debezium plugin), reads DynamoDB Local's and Kafka's from the stack's pinned
- * Maven poms, and the client libraries' from node_modules.
+ * REST root and its Debezium plugin), reads Kafka's from the stack's pinned Maven pom and the
+ * emulator's (moto) from its pinned requirements file, and the client libraries' from node_modules.
  */
 export async function stackVersions(root: string, pool: Pool, connectUrl: string): Promise<Versions> {
   const versions: Versions = { node: process.version };
@@ -21,7 +21,7 @@ export async function stackVersions(root: string, pool: Pool, connectUrl: string
     (plugins) => plugins?.find((plugin) => plugin.class.endsWith('PostgresConnector'))?.version ?? null,
   );
   versions.kafka = pomProperty(root, 'kafka', 'kafka.version');
-  versions.dynamodbLocal = pomProperty(root, 'dynamodb', 'dynamodb-local.version');
+  versions.dynamodbEmulator = motoVersion(root);
   for (const name of ['kafkajs', '@aws-sdk/client-dynamodb', 'pg', '@nestjs/core', 'typescript', '@swc-node/register']) {
     try {
       versions[name] = (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
@@ -30,6 +30,15 @@ export async function stackVersions(root: string, pool: Pool, connectUrl: string
     }
   }
   return versions;
+}
+
+function motoVersion(root: string): string | null {
+  try {
+    const pinned = /^moto\[[a-z,]*\]==(\S+)/m.exec(readFileSync(join(root, 'infra/local/moto/requirements.txt'), 'utf8'))?.[1];
+    return pinned ? `moto ${pinned}` : null;
+  } catch {
+    return null;
+  }
 }
 
 function pomProperty(root: string, component: string, property: string): string | null {

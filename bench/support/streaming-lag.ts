@@ -199,7 +199,7 @@ export async function measureStreamingLag(options: StreamingOptions): Promise<St
 /**
  * The read loop: one BatchGetItem per round for the oldest pending probes (at most 25 keys),
  * every pollMs. Oldest first and one call per round bound the load the measurement itself puts on
- * DynamoDB Local (it shares the cores with the writer): under a backlog, newer probes wait until
+ * the DynamoDB emulator (it shares the cores with the writer): under a backlog, newer probes wait until
  * older ones are seen, which delays their detection by at most the rounds they wait — while the
  * lag is seconds. A round that sees nothing new doubles the interval (up to 200 ms); one that does
  * goes back to pollMs.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# pg2ddb local stack without Docker: PostgreSQL 15 (logical decoding), DynamoDB Local,
-# a single-node Kafka (KRaft) and a Kafka Connect distributed worker with the Debezium
-# PostgreSQL connector. The JVM parts come from Maven Central (see infra/local/maven/).
+# pg2ddb local stack without Docker: PostgreSQL 15 (logical decoding), moto's DynamoDB emulator
+# (open source, in memory), a single-node Kafka (KRaft) and a Kafka Connect distributed worker with
+# the Debezium PostgreSQL connector. The JVM parts come from Maven Central (see infra/local/maven/),
+# the emulator from PyPI into a virtual environment (see infra/local/moto/).
 #
 #   stack.sh fetch|start|stop|status|env|reset|help
 #
@@ -33,17 +34,14 @@ DYNAMO_TIMEOUT=${PG2DDB_DYNAMO_TIMEOUT:-90}
 KAFKA_TIMEOUT=${PG2DDB_KAFKA_TIMEOUT:-120}
 CONNECT_TIMEOUT=${PG2DDB_CONNECT_TIMEOUT:-180}
 STOP_TIMEOUT=${PG2DDB_STOP_TIMEOUT:-30}
-# DynamoDB Local keeps its tables on disk in the state dir, so a restart resumes where Kafka's
-# offsets say it was; 1 keeps them in memory (lost on stop: only for throwaway runs).
-DYNAMO_IN_MEMORY=${PG2DDB_DYNAMO_IN_MEMORY:-0}
+PYTHON=${PG2DDB_PYTHON:-python3}
 
 PG_DB=pg2ddb
 PG_USER=pg2ddb
-DYNAMO_MAIN=com.amazonaws.services.dynamodbv2.local.main.ServerRunner
 KAFKA_MAIN=kafka.Kafka
 MAVEN_DEPENDENCY_PLUGIN=3.8.1
 CONNECT_MAIN=org.apache.kafka.connect.cli.ConnectDistributed
-JAVA_COMPONENTS=(dynamodb kafka connect)
+JAVA_COMPONENTS=(kafka connect)
 
 LOG_DIR=$STATE_DIR/logs
 PW_FILE=$STATE_DIR/pg-password
@@ -80,8 +78,8 @@ usage() {
   cat <<EOF
 Usage: infra/local/stack.sh COMMAND
 
-  fetch    download Kafka, Kafka Connect + Debezium and DynamoDB Local from Maven (once)
-  start    start PostgreSQL, DynamoDB Local, Kafka and Kafka Connect (idempotent)
+  fetch    download Kafka, Kafka Connect + Debezium (Maven) and the DynamoDB emulator (PyPI), once
+  start    start PostgreSQL, the DynamoDB emulator, Kafka and Kafka Connect (idempotent)
   stop     stop everything this stack started
   status   one line per component; exit 0 only when all are up
   env      print the connection settings (KEY=value)
@@ -116,7 +114,7 @@ require_java() {
   elif command -v java >/dev/null 2>&1; then
     JAVA=$(command -v java)
   else
-    die "Java 17+ not found (needed by Kafka, Kafka Connect and DynamoDB Local)" \
+    die "Java 17+ not found (needed by Kafka and Kafka Connect)" \
       "install it, e.g.: apt-get install -y openjdk-17-jre-headless" \
       "or put a JDK/JRE 17+ on PATH / set JAVA_HOME"
   fi
@@ -263,10 +261,6 @@ EOF
     fi
     die "mvn failed while fetching $name (full log: $mvn_log)"
   fi
-  if [[ $name == dynamodb ]]; then
-    mkdir -p "$work/native"
-    mv "$work"/lib/*.so "$work/native/"
-  fi
   if [[ -f $dir/.complete ]]; then
     rm -rf "$work" # a concurrent fetch won
   else
@@ -277,6 +271,66 @@ EOF
   log "fetched $name: $(find "$dir/lib" -name '*.jar' | wc -l) jars, $(du -sh "$dir" | cut -f1) ($(since "$t0"))"
 }
 
+# moto_dir: the emulator's virtual environment, keyed by the hash of its requirements file
+moto_dir() {
+  local req=$SCRIPT_DIR/moto/requirements.txt
+  [[ -f $req ]] || die "missing $req"
+  printf '%s\n' "$CACHE_DIR/moto-$(sha256sum "$req" | cut -c1-12)"
+}
+
+require_python() {
+  command -v "$PYTHON" >/dev/null 2>&1 || die "Python 3.9+ not found ($PYTHON; needed by the DynamoDB emulator, moto)" \
+    "install it, e.g.: apt-get install -y python3 python3-venv, or set PG2DDB_PYTHON to a python3 binary"
+  "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)' 2>/dev/null ||
+    die "$PYTHON is $("$PYTHON" --version 2>&1): the DynamoDB emulator (moto 5.2) needs Python 3.9+" \
+      "install a newer python3, or set PG2DDB_PYTHON to one"
+  if ! "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    if ((EUID == 0)) && command -v apt-get >/dev/null 2>&1; then
+      local apt_log=/tmp/pg2ddb-apt-python3-venv.log
+      log "python3 has no venv/ensurepip module: installing python3-venv with apt-get (log: $apt_log)"
+      { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv; } >"$apt_log" 2>&1 ||
+        { tail_log "$apt_log"; die "apt-get install python3-venv failed"; }
+    else
+      die "$PYTHON cannot create virtual environments (no venv/ensurepip module)" \
+        "install it as root: apt-get install -y python3-venv"
+    fi
+  fi
+}
+
+# fetch_moto: pip-install the pinned emulator into <cache>/moto-<hash> (once). A venv is not
+# relocatable, so it is built in place under a lock (stacks with other state dirs share the cache)
+# and marked complete only once pip succeeded.
+fetch_moto() {
+  local dir t0 pip_log
+  dir=$(moto_dir)
+  [[ -f $dir/.complete ]] && return 0
+  require_python
+  mkdir -p "$CACHE_DIR"
+  exec 8>"$CACHE_DIR/.moto.lock"
+  if command -v flock >/dev/null 2>&1; then
+    flock -w 900 8 || die "another stack.sh has been installing the emulator for 15 minutes ($CACHE_DIR/.moto.lock)"
+  fi
+  if [[ -f $dir/.complete ]]; then
+    exec 8>&-
+    return 0
+  fi
+  t0=$(now)
+  pip_log=$CACHE_DIR/moto.pip.log
+  log "installing the DynamoDB emulator (moto $(sed -n 's/^moto\[[a-z,]*\]==//p' "$SCRIPT_DIR/moto/requirements.txt")) from ${PIP_INDEX_URL:-PyPI} into $dir ..."
+  rm -rf "$dir"
+  if ! { "$PYTHON" -m venv "$dir" && "$dir/bin/python" -m pip install -q --disable-pip-version-check \
+    --no-input -r "$SCRIPT_DIR/moto/requirements.txt"; } >"$pip_log" 2>&1; then
+    rm -rf "$dir"
+    exec 8>&-
+    tail_log "$pip_log"
+    die "cannot install the DynamoDB emulator (moto) from ${PIP_INDEX_URL:-PyPI}" \
+      "check the network, or set PIP_INDEX_URL to a PyPI mirror; full log: $pip_log"
+  fi
+  date -u +%Y-%m-%dT%H:%M:%SZ >"$dir/.complete"
+  exec 8>&-
+  log "installed the DynamoDB emulator: $(du -sh "$dir" | cut -f1) ($(since "$t0"))"
+}
+
 cmd_fetch() {
   local name t0 all=1
   t0=$(now)
@@ -284,12 +338,14 @@ cmd_fetch() {
   for name in "${JAVA_COMPONENTS[@]}"; do
     [[ -f $(component_dir "$name")/.complete ]] || all=0
   done
+  [[ -f $(moto_dir)/.complete ]] || all=0
   if ((all)); then
-    log "jars already in $CACHE_DIR"
+    log "jars and the emulator already in $CACHE_DIR"
     return 0
   fi
   # sequential on purpose: concurrent mvn runs share ~/.m2 without locking
   for name in "${JAVA_COMPONENTS[@]}"; do fetch_component "$name"; done
+  fetch_moto
   log "fetch done ($(since "$t0"))"
 }
 
@@ -299,13 +355,14 @@ has_marker() {
   local arg s=0 c=0
   [[ -r /proc/$1/cmdline ]] || return 1
   while IFS= read -r -d '' arg; do
-    [[ $arg == "-Dpg2ddb.stack=$STATE_DIR" ]] && s=1
-    [[ $arg == "-Dpg2ddb.component=$2" ]] && c=1
+    [[ $arg == "-Dpg2ddb.stack=$STATE_DIR" || $arg == "-Xpg2ddb.stack=$STATE_DIR" ]] && s=1
+    [[ $arg == "-Dpg2ddb.component=$2" || $arg == "-Xpg2ddb.component=$2" ]] && c=1
   done 2>/dev/null <"/proc/$1/cmdline" || true
   ((s && c))
 }
 
-# java_pid COMPONENT: pid of the running JVM of COMPONENT (pid file, else a /proc scan)
+# java_pid COMPONENT: pid of the running JVM (or, for dynamodb, Python) process of COMPONENT
+# (pid file, else a /proc scan for its -D/-X pg2ddb.stack marker)
 java_pid() {
   local pid f
   pid=$(cat "$STATE_DIR/$1.pid" 2>/dev/null || true)
@@ -313,7 +370,7 @@ java_pid() {
     printf '%s\n' "$pid"
     return 0
   fi
-  for f in $(grep -lzxF -e "-Dpg2ddb.stack=$STATE_DIR" /proc/[0-9]*/cmdline 2>/dev/null || true); do
+  for f in $(grep -lzxF -e "-Dpg2ddb.stack=$STATE_DIR" -e "-Xpg2ddb.stack=$STATE_DIR" /proc/[0-9]*/cmdline 2>/dev/null || true); do
     pid=${f#/proc/}
     pid=${pid%/cmdline}
     if has_marker "$pid" "$1"; then
@@ -329,8 +386,7 @@ java_pid() {
 # classes again, which cuts the start time. The archive name is keyed by the JVM and the jar set.
 cds_flags() {
   local key jsa
-  # DynamoDBLocal.jar's manifest puts its directory on the class path, which CDS refuses
-  [[ ${PG2DDB_CDS:-1} != 0 && $1 != dynamodb ]] || return 0
+  [[ ${PG2DDB_CDS:-1} != 0 ]] || return 0
   key=$(printf '%s\n' "$JAVA" "$("$JAVA" -version 2>&1)" "$(component_dir "$1")" | sha256sum | cut -c1-12)
   jsa=$STATE_DIR/cds/$1-$key.jsa
   mkdir -p "$STATE_DIR/cds"
@@ -615,10 +671,10 @@ stop_postgres() {
   log "postgres stopped (pid $pid, $(since "$t0"))"
 }
 
-# ---------------------------------------------------------------- DynamoDB Local
+# ---------------------------------------------------------------- DynamoDB emulator (moto)
 dynamo_alive() { java_pid dynamodb >/dev/null; }
 dynamo_probe() {
-  # GET / answers 400: ask for a real ListTables
+  # a real ListTables call, as a client would make it
   curl -fsS -o /dev/null --noproxy '*' --max-time 3 -X POST "http://127.0.0.1:$DYNAMO_PORT/" \
     -H 'Content-Type: application/x-amz-json-1.0' \
     -H 'X-Amz-Target: DynamoDB_20120810.ListTables' \
@@ -627,39 +683,32 @@ dynamo_probe() {
     --data '{}' 2>/dev/null
 }
 
-# DynamoDB Local's SQLite syncs every write to disk (~340 conditional puts/s here); on a tmpfs it
-# does ~900/s. So its files live on /dev/shm when there is one: they survive a stack stop/start,
-# not a reboot (pg2ddb's demo replays the Kafka topics into a table it had to create anew).
-dynamo_data_dir() {
-  if [[ -n ${PG2DDB_DYNAMO_DATA_DIR:-} ]]; then
-    printf '%s\n' "$PG2DDB_DYNAMO_DATA_DIR"
-  elif [[ -d /dev/shm && -w /dev/shm ]]; then
-    printf '/dev/shm/pg2ddb-dynamodb-%s\n' "$(printf '%s' "$STATE_DIR" | sha256sum | cut -c1-12)"
-  else
-    printf '%s\n' "$STATE_DIR/dynamodb"
-  fi
-}
-
+# moto keeps every table in its process's memory: a stop loses them (the demo recreates its table
+# and replays the Kafka topics, which keep every event). See infra/local/README.md.
 start_dynamodb() {
-  local t0 pid dir storage
+  local t0 pid dir
   t0=$(now)
   if pid=$(java_pid dynamodb); then
     wait_ready dynamodb "$DYNAMO_TIMEOUT" dynamo_probe dynamo_alive "$LOG_DIR/dynamodb.log"
     log "dynamodb already running (pid $pid, 127.0.0.1:$DYNAMO_PORT)"
     return 0
   fi
-  dir=$(component_dir dynamodb)
-  if [[ $DYNAMO_IN_MEMORY == 0 ]]; then
-    mkdir -p "$(dynamo_data_dir)"
-    storage=(-dbPath "$(dynamo_data_dir)")
-  else
-    storage=(-inMemory)
-  fi
-  launch_java dynamodb "$LOG_DIR/dynamodb.log" -Xms64m -Xmx1g \
-    "-Djava.library.path=$dir/native" -cp "$dir/lib/*" "$DYNAMO_MAIN" \
-    "${storage[@]}" -sharedDb -disableTelemetry -port "$DYNAMO_PORT"
+  dir=$(moto_dir)
+  rm -f "$STATE_DIR/dynamodb.pid"
+  printf '==== %s starting dynamodb (moto)\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$LOG_DIR/dynamodb.log"
+  # -X options are free-form in CPython: they carry the same stack/component markers as the JVMs'
+  # -D properties, so stop/status find this process the same way.
+  # shellcheck disable=SC2016
+  setsid bash -c 'echo $$ >"$1"; shift; exec nohup "$@"' pg2ddb-launch "$STATE_DIR/dynamodb.pid" \
+    "$dir/bin/python" "-Xpg2ddb.stack=$STATE_DIR" "-Xpg2ddb.component=dynamodb" \
+    "$SCRIPT_DIR/moto/serve.py" -H 127.0.0.1 -p "$DYNAMO_PORT" </dev/null >>"$LOG_DIR/dynamodb.log" 2>&1 9>&- &
+  local i
+  for ((i = 0; i < 50; i++)); do
+    [[ -s $STATE_DIR/dynamodb.pid ]] && break
+    sleep 0.1
+  done
   wait_ready dynamodb "$DYNAMO_TIMEOUT" dynamo_probe dynamo_alive "$LOG_DIR/dynamodb.log"
-  log "dynamodb ready on 127.0.0.1:$DYNAMO_PORT (pid $(java_pid dynamodb), $(since "$t0"))"
+  log "dynamodb (moto) ready on 127.0.0.1:$DYNAMO_PORT (pid $(java_pid dynamodb), $(since "$t0"))"
 }
 
 # ---------------------------------------------------------------- Kafka (KRaft)
@@ -849,26 +898,18 @@ cmd_start() {
   require_java
   cmd_fetch
   require_pg_bin
-  [[ $(uname -m) == x86_64 ]] || warn "DynamoDB Local's sqlite4java native library is fetched for linux-amd64 only (this is $(uname -m))"
   if [[ -d $STATE_DIR && ! -e $STATE_MARKER && -n $(find "$STATE_DIR" -mindepth 1 -maxdepth 1 ! -name .lock -print -quit) ]]; then
     die "$STATE_DIR exists, is not empty and was not created by this script" \
       "choose another directory: export PG2DDB_STACK_DIR=<dir>"
   fi
   lock_state
   mkdir -p "$LOG_DIR"
-  if [[ ! -e $STATE_MARKER ]]; then
-    # A new state dir: tables left on /dev/shm by an earlier stack at the same path (deleted
-    # without `reset`) would not match the new, empty Kafka and PostgreSQL.
-    local stale_dynamo
-    stale_dynamo=$(dynamo_data_dir)
-    if [[ $stale_dynamo == /dev/shm/pg2ddb-dynamodb-* && -d $stale_dynamo ]]; then rm -rf "$stale_dynamo"; fi
-  fi
   : >"$STATE_MARKER"
 
   # prerequisites first: ports of the components that are not running yet
   pg_layout
   pg_alive || check_port "$PG_PORT" postgres PG2DDB_PG_PORT
-  dynamo_alive || check_port "$DYNAMO_PORT" "DynamoDB Local" PG2DDB_DYNAMO_PORT
+  dynamo_alive || check_port "$DYNAMO_PORT" "the DynamoDB emulator" PG2DDB_DYNAMO_PORT
   if ! kafka_alive; then
     check_port "$KAFKA_PORT" kafka PG2DDB_KAFKA_PORT
     check_port "$KAFKA_CONTROLLER_PORT" "kafka (controller)" PG2DDB_KAFKA_CONTROLLER_PORT
@@ -947,16 +988,13 @@ cmd_reset() {
   fi
   cmd_stop
   if [[ -s $PG_DIR_FILE ]]; then pg_root=$(cat "$PG_DIR_FILE"); fi
-  local dynamo_dir
-  dynamo_dir=$(dynamo_data_dir)
-  if [[ $dynamo_dir == /dev/shm/pg2ddb-dynamodb-* ]]; then rm -rf "$dynamo_dir"; fi
   rm -rf "$STATE_DIR"
   if [[ $pg_root == /var/tmp/pg2ddb-postgres-* ]]; then
     rm -rf "$pg_root"
   else
     pg_root=
   fi
-  log "state deleted ($STATE_DIR${pg_root:+, $pg_root}); jar cache kept in $CACHE_DIR"
+  log "state deleted ($STATE_DIR${pg_root:+, $pg_root}); jar and emulator cache kept in $CACHE_DIR"
 }
 
 main() {

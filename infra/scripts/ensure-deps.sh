@@ -4,13 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
+node_hint="install Node.js 20.19+ (Debian bookworm's own nodejs is 18: use nodejs.org's binaries or NodeSource's packages)"
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "pg2ddb needs Node.js 20.19+ and npm: install them (e.g. apt-get install -y nodejs npm, or from nodejs.org)" >&2
+  echo "pg2ddb needs Node.js 20.19+ and npm; $node_hint" >&2
   exit 1
 fi
-major=$(node -p 'process.versions.node.split(".")[0]')
-if [ "$major" -lt 20 ]; then
-  echo "pg2ddb needs Node.js 20.19 or newer; this is $(node --version)" >&2
+# 20.19 is the first 20.x whose require() loads ES modules without a flag, which the toolchain uses.
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+  echo "pg2ddb needs Node.js 20.19 or newer; this is $(node --version). $node_hint" >&2
   exit 1
 fi
 

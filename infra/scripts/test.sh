@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 bash infra/scripts/ensure-deps.sh
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=${AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:-true}
 export NX_DAEMON=false NX_NO_CLOUD=true NX_SKIP_NX_CACHE="${CI:+true}"
-rm -rf tmp/test-results
+rm -rf tmp/test-results tmp/e2e
 mkdir -p tmp/test-results
 start=$(date +%s)
 status=0
@@ -15,7 +15,7 @@ echo "== typecheck"
 npx tsc -p tsconfig.json --noEmit || status=1
 echo "== lint and unit tests"
 npx nx run-many -t lint test --exclude e2e --parallel=2 --outputStyle=stream || status=1
-echo "== end-to-end tests (real PostgreSQL, Kafka, Kafka Connect + Debezium, DynamoDB Local)"
+echo "== end-to-end tests (real PostgreSQL, Kafka, Kafka Connect + Debezium, the moto DynamoDB emulator)"
 npx nx run e2e:e2e --outputStyle=stream || status=1
 node infra/scripts/test-summary.js tmp/test-results || status=1
 echo "test suite finished in $(( $(date +%s) - start ))s"

@@ -6,7 +6,7 @@ import { repoRoot } from '@pg2ddb/service';
  * The environment the cli works with: the process environment, completed by the embedded
  * stack's settings (`.stack/stack.env`) for anything not set, so local use needs no exports.
  * Those settings also fill the unset process variables, because the AWS SDK reads its
- * credentials (DynamoDB Local's dummy ones) from there.
+ * credentials (the local emulator's dummy ones) from there.
  */
 export function cliEnv(): Record<string, string | undefined> {
   const file = join(process.env.PG2DDB_STACK_DIR ?? join(repoRoot(), '.stack'), 'stack.env');

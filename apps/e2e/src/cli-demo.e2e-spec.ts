@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { pgConnection, randomId } from '@pg2ddb/testing';
+import { pgConnection, randomId, testTempDir } from '@pg2ddb/testing';
 import { Client } from 'pg';
 import { repoRoot } from '@pg2ddb/service';
 
@@ -55,10 +54,33 @@ describe('pg2ddb demo', () => {
     const shown = rows.toLocaleString('en-US');
     expect(status.stdout).toMatch(new RegExp(`Payment\\s+100\\.0%\\s+${shown} / ${shown}\\s`));
   });
+
+  it('resumes without loading anything, and rebuilds a lost table from the topics (the emulator keeps tables in memory)', async () => {
+    const again = cli(['demo', '--rows', '500', '--exit-when-in-sync', '--keep-stack', '--live-every', '0'], env);
+    const resumed = `${again.stdout}${again.stderr}`;
+    if (again.status !== 0) throw new Error(`demo exited with ${again.status}:\n${resumed}`);
+    expect(resumed).toContain('already holds');
+    expect(resumed).toMatch(/already in sync, nothing to load — Payment: [\d,]+ rows in PostgreSQL = [\d,]+ items in DynamoDB/);
+    expect(resumed).not.toContain('initial load complete');
+
+    // What a restart of the in-memory emulator leaves: no table, and consumer offsets past every event.
+    const client = new DynamoDBClient({ endpoint: process.env.PG2DDB_DYNAMO_ENDPOINT, region: process.env.AWS_REGION ?? 'us-east-1' });
+    await client.send(new DeleteTableCommand({ TableName: 'Payments' }));
+    await client.send(new DeleteTableCommand({ TableName: 'Payments.pg2ddb-tombstones' })).catch(() => undefined);
+    client.destroy();
+    const rebuilt = cli(['demo', '--rows', '500', '--exit-when-in-sync', '--keep-stack', '--live-every', '0'], env);
+    const output = `${rebuilt.stdout}${rebuilt.stderr}`;
+    if (rebuilt.status !== 0) throw new Error(`demo exited with ${rebuilt.status}:\n${output}`);
+    expect(output).toContain('DynamoDB table Payments created');
+    expect(output).toContain('the table is new but Kafka already holds its history: replaying');
+    const done = /initial load complete in \S+ — Payment: ([\d,]+) rows in PostgreSQL = ([\d,]+) items in DynamoDB/.exec(output);
+    expect(done).not.toBeNull();
+    expect(Number(done?.[2]?.replace(/,/g, ''))).toBe(Number(done?.[1]?.replace(/,/g, '')));
+  });
 });
 
 describe('pg2ddb validate and init', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pg2ddb-cli-'));
+  const dir = testTempDir('cli-init');
   const table = `pg2ddb-${randomId('init')}`;
   const mappingFile = join(dir, 'mapping.yaml');
   writeFileSync(mappingFile, readFileSync(join(root, 'examples/ecommerce/mapping.yaml'), 'utf8').replace(/^  name: .*$/m, `  name: ${table}`));

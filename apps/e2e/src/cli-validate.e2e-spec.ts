@@ -1,9 +1,8 @@
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPgPool, quoteIdent } from '@pg2ddb/postgres';
-import { pgConnection, randomId, readStackEnv } from '@pg2ddb/testing';
+import { pgConnection, randomId, readStackEnv, testTempDir } from '@pg2ddb/testing';
 import type { Pool } from 'pg';
 import { runCli } from './cli-support';
 
@@ -23,7 +22,7 @@ describe('pg2ddb validate', () => {
   const env = readStackEnv();
   const schema = randomId('val');
   const table = `pg2ddb-${schema}`;
-  const dir = mkdtempSync(join(tmpdir(), `${schema}-`));
+  const dir = testTempDir(schema);
   const mappingFile = join(dir, 'mapping.yaml');
   let pg: Pool;
   // A prefix of its own: no connector, slot or publication exists for it yet.

@@ -4,7 +4,7 @@ import type { AttributeMap } from '@pg2ddb/contracts';
 import { eventually, TestPipeline, withoutVersion } from '@pg2ddb/testing';
 
 // The walking skeleton on the seed's payments table: real PostgreSQL → Debezium (Kafka Connect) →
-// Kafka → transformer → writer → DynamoDB Local, with the shipped example mapping and schema.
+// Kafka → transformer → writer → the DynamoDB emulator, with the shipped example mapping and schema.
 const examples = join(__dirname, '../../../examples/payments');
 
 /** The exact item the payments mapping must produce for the row inserted below. */

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, repoRoot } from '@pg2ddb/service';
+import { testTempDir } from '@pg2ddb/testing';
 
 // A missing prerequisite must stop `stack.sh start` before anything starts, with a message that
 // says what is wrong and how to fix it. Each case uses its own state dir and ports, so it never
@@ -11,7 +11,7 @@ import { freePort, repoRoot } from '@pg2ddb/service';
 const stack = join(repoRoot(), 'infra/local/stack.sh');
 
 async function isolatedEnv(): Promise<Record<string, string>> {
-  const dir = mkdtempSync(join(tmpdir(), 'pg2ddb-prereq-'));
+  const dir = testTempDir('prereq');
   return {
     ...(process.env as Record<string, string>),
     PG2DDB_STACK_DIR: join(dir, 'state'),
@@ -42,7 +42,7 @@ describe('stack.sh start refuses a missing prerequisite with a clear message', (
     try {
       const { status, output } = start(env);
       expect(status).not.toBe(0);
-      expect(output).toContain(`port ${env.PG2DDB_DYNAMO_PORT} (needed by DynamoDB Local) is already in use`);
+      expect(output).toContain(`port ${env.PG2DDB_DYNAMO_PORT} (needed by the DynamoDB emulator) is already in use`);
       expect(output).toContain('export PG2DDB_DYNAMO_PORT=<free port>');
     } finally {
       server.close();
@@ -52,7 +52,7 @@ describe('stack.sh start refuses a missing prerequisite with a clear message', (
 
   it('says Java is too old and how to install Java 17', async () => {
     const env = await isolatedEnv();
-    const fakeJdk = mkdtempSync(join(tmpdir(), 'pg2ddb-jdk11-'));
+    const fakeJdk = testTempDir('jdk11');
     mkdirSync(join(fakeJdk, 'bin'));
     writeFileSync(join(fakeJdk, 'bin/java'), '#!/bin/sh\necho "    java.specification.version = 11" >&2\necho \'openjdk version "11.0.2"\' >&2\n');
     chmodSync(join(fakeJdk, 'bin/java'), 0o755);
@@ -68,9 +68,9 @@ describe('stack.sh start refuses a missing prerequisite with a clear message', (
     const closedPort = await freePort();
     const { status, output } = start({
       ...env,
-      PG2DDB_CACHE_DIR: mkdtempSync(join(tmpdir(), 'pg2ddb-empty-cache-')),
+      PG2DDB_CACHE_DIR: testTempDir('empty-cache'),
       PG2DDB_MAVEN_REPO: `http://127.0.0.1:${closedPort}/maven2`,
-      MAVEN_OPTS: `-Dmaven.repo.local=${mkdtempSync(join(tmpdir(), 'pg2ddb-m2-'))}`,
+      MAVEN_OPTS: `-Dmaven.repo.local=${testTempDir('m2')}`,
     });
     expect(status).not.toBe(0);
     expect(output).toContain('is unreachable');

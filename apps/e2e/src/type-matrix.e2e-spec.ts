@@ -8,7 +8,7 @@ import { expandFixture as expand } from '@pg2ddb/mapping/testing';
 
 // The type matrix through the whole real pipeline: the golden table of libs/mapping (every type
 // of docs/type-mapping.md) and its edge-value rows, inserted into PostgreSQL, carried by Debezium,
-// the transformer and the writer into DynamoDB Local. The rows, the DDL and the expected items
+// the transformer and the writer into the DynamoDB emulator. The rows, the DDL and the expected items
 // are the golden fixtures (libs/mapping/src/__fixtures__/golden): capture.json lists the SQL the
 // capture script ran, and the hand-written <event>.expected.json files say what each row becomes.
 const GOLDEN = join(__dirname, '../../../libs/mapping/src/__fixtures__/golden');

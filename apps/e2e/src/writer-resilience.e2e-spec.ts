@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeNumber } from '@pg2ddb/sync';
-import { DynamoFaultProxy, eventually, PrivateDynamoLocal, readStackEnv, TestPipeline, type PipelineOptions } from '@pg2ddb/testing';
+import { DynamoFaultProxy, eventually, PrivateDynamoEmulator, readStackEnv, TestPipeline, type PipelineOptions } from '@pg2ddb/testing';
 
-// The writer under failure, on the real stack: a crash (kill -9) mid-load, DynamoDB Local
-// stopped for 30 s mid-load, and throttling injected at the HTTP layer. Each time the table must
+// The writer under failure, on the real stack: a crash (kill -9) mid-load, the DynamoDB emulator
+// frozen for 30 s mid-load, and throttling injected at the HTTP layer. Each time the table must
 // end up equal to the source, with nothing lost and nothing stale.
 const examples = join(__dirname, '../../../examples/payments');
 const seed = (rows: number) => readFileSync(join(examples, 'seed.sql'), 'utf8').replaceAll('{{rows}}', String(rows));
@@ -88,11 +88,13 @@ describe('writer resilience on the real stack', () => {
   });
 
   it('waits out DynamoDB being down for 30 s mid-load: no crash, no loss, resumes by itself', async () => {
-    const dynamo = await PrivateDynamoLocal.start();
+    // The emulator keeps its tables in memory, so the outage is a freeze (SIGSTOP: every request
+    // hangs until the writer's request timeout) rather than a kill and restart.
+    const dynamo = await PrivateDynamoEmulator.start();
     const pipeline = await TestPipeline.start({ ...baseOptions(6000), dynamoEndpoint: dynamo.endpoint });
     try {
       await waitForApplied(pipeline, 500);
-      await dynamo.kill();
+      dynamo.freeze();
       const downAt = Date.now();
       await churn(pipeline);
       await eventually(async () => expect(metric(await metrics(pipeline), 'pg2ddb_writer_backpressure')).toBe(1), { timeoutMs: 30_000 });
@@ -101,7 +103,7 @@ describe('writer resilience on the real stack', () => {
       expect((await fetch(`${pipeline.serviceUrl('writer')}/health/live`)).status).toBe(200);
       const during = await metrics(pipeline);
       expect(metric(during, 'pg2ddb_writer_retries_total{operation="BatchGetItem",reason="error"}')).toBeGreaterThan(0);
-      await dynamo.resume();
+      dynamo.thaw();
       await expectTableEqualsSource(pipeline, 180_000);
       expect(metric(await metrics(pipeline), 'pg2ddb_writer_backpressure')).toBe(0);
       expect(metric(await metrics(pipeline), 'pg2ddb_writer_commands_total{outcome="dead_lettered"}')).toBe(0);

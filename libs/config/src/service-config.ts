@@ -20,7 +20,7 @@ export const topicsEnv = {
 
 /** DynamoDB endpoint (empty for AWS) and region; credentials come from the default AWS chain. */
 export const dynamoEnv = {
-  PG2DDB_DYNAMO_ENDPOINT: { description: 'DynamoDB endpoint URL (set for DynamoDB Local; unset for AWS)', default: undefined, parse: url } as EnvVar<string | undefined>,
+  PG2DDB_DYNAMO_ENDPOINT: { description: 'DynamoDB endpoint URL (set for the local emulator or another DynamoDB-compatible endpoint; unset for AWS)', default: undefined, parse: url } as EnvVar<string | undefined>,
   AWS_REGION: { description: 'AWS region of the DynamoDB table', default: 'us-east-1', parse: string } as EnvVar<string>,
 };
 

@@ -49,6 +49,21 @@ describe('applyCommand', () => {
     expect(sent).toHaveLength(2);
   });
 
+  it('names a refused condition whose stored item holds a non-map where a map entry is written (emulators that skip the document-path check)', async () => {
+    const refused = (item: Record<string, unknown>) =>
+      fakeClient(() => {
+        throw Object.assign(sdkError('ConditionalCheckFailedException'), { Item: item });
+      }).client;
+    const command = updateCommand('t', 'k', 2, { 'lines.1': { S: 'x' } });
+    await expect(applyCommand(refused({ pk: { S: 'k' }, lines: { S: 'not a map' } }), command)).rejects.toMatchObject({
+      code: DynamoErrorCode.INVALID_DOCUMENT_PATH,
+      retriable: false,
+      message: 'Attribute lines is not a map, so lines.1 cannot be written (the document path is invalid)',
+    });
+    // A map there means the version guard refused it: stale, as before.
+    await expect(applyCommand(refused({ pk: { S: 'k' }, lines: { M: {} }, _ver: { S: '9' } }), command)).resolves.toBe('stale');
+  });
+
   it('fails permanently when the parent exists but is no map (the retry fails the same way)', async () => {
     const { client, sent } = fakeClient((command) => {
       if (String(command.input.UpdateExpression).includes('if_not_exists')) return {};

@@ -1,6 +1,7 @@
-import { DeleteItemCommand, type DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue as SdkAttributeValue, DeleteItemCommand, type DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { UpdateCommand, WriteCommand } from '@pg2ddb/contracts';
 
+import { parseAttributePath } from './attribute-path';
 import { classifyDynamoError, isConditionalCheckFailed, isInvalidDocumentPath } from './classify-dynamo-error';
 import { DynamoError, DynamoErrorCode } from './dynamo-error';
 import { buildEnsureParentMaps } from './ensure-parent-maps';
@@ -36,7 +37,7 @@ export async function applyCommand(client: DynamoDBClient, command: WriteCommand
         throw new DynamoError(DynamoErrorCode.INVALID_COMMAND, `Unknown write command op ${JSON.stringify((command as { op?: unknown }).op)}`);
     }
   } catch (error) {
-    if (isConditionalCheckFailed(error)) return 'stale';
+    if (isConditionalCheckFailed(error)) return explainRefusal(command, error);
     throw classifyDynamoError(error, {
       table: command?.table,
       entity: command?.entity,
@@ -44,6 +45,27 @@ export async function applyCommand(client: DynamoDBClient, command: WriteCommand
       version: command?.version,
     });
   }
+}
+
+/**
+ * A refused condition means a newer or equal version is stored ('stale'), unless the stored item
+ * (returned by ReturnValuesOnConditionCheckFailure) holds a non-map where an update writes a map
+ * entry: that is the permanent document-path error DynamoDB itself would raise.
+ */
+function explainRefusal(command: WriteCommand, error: unknown): ApplyOutcome {
+  const stored = (error as { Item?: Record<string, SdkAttributeValue> }).Item;
+  if (command.op === 'update' && stored) {
+    for (const path of [...Object.keys(command.set ?? {}), ...(command.remove ?? [])]) {
+      const { name, child } = parseAttributePath(path);
+      const parent = stored[name];
+      if (child !== undefined && parent !== undefined && parent.M === undefined) {
+        throw new DynamoError(DynamoErrorCode.INVALID_DOCUMENT_PATH, `Attribute ${name} is not a map, so ${path} cannot be written (the document path is invalid)`, {
+          details: { table: command.table, entity: command.entity, op: command.op, version: command.version },
+        });
+      }
+    }
+  }
+  return 'stale';
 }
 
 async function applyUpdate(client: DynamoDBClient, command: UpdateCommand): Promise<ApplyOutcome> {

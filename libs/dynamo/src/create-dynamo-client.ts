@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /** How to reach DynamoDB. Credentials are never passed here: they come from the default AWS chain. */
 export interface DynamoClientOptions {
-  /** Override for DynamoDB Local or a VPC endpoint, e.g. `http://localhost:8000`. */
+  /** Override for the local emulator or a VPC endpoint, e.g. `http://localhost:8000`. */
   endpoint?: string;
   region: string;
   /**

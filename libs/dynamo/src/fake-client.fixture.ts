@@ -8,7 +8,7 @@ export interface SentCommand {
 
 /**
  * A DynamoDB client whose `send` calls the handler instead of the network, and records every
- * call. For unit tests only; the integration specs use DynamoDB Local.
+ * call. For unit tests only; the integration specs use the stack's DynamoDB emulator.
  */
 export function fakeClient(handler: (command: SentCommand) => unknown): { client: DynamoDBClient; sent: SentCommand[] } {
   const sent: SentCommand[] = [];

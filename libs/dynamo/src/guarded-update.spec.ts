@@ -15,7 +15,8 @@ describe('buildGuardedUpdate', () => {
       TableName: 'users',
       Key: { pk: { S: 'USER#1' } },
       UpdateExpression: 'SET #n0 = :v0, #n1.#n2 = :v1, #n1.#n3 = :v2, #ver = :ver REMOVE #n4, #n1.#n5',
-      ConditionExpression: 'attribute_not_exists(#ver) OR #ver < :ver',
+      // lines.* writes into a map: a non-map `lines` must refuse the write (as DynamoDB does).
+      ConditionExpression: '(attribute_not_exists(#ver) OR #ver < :ver) AND (attribute_not_exists(#n1) OR attribute_type(#n1, :pg2ddbMap))',
       ExpressionAttributeNames: {
         '#n0': 'status',
         '#n1': 'lines',
@@ -30,7 +31,9 @@ describe('buildGuardedUpdate', () => {
         ':v1': { M: { qty: { N: '2' } } },
         ':v2': { NULL: true },
         ':ver': { S: version(5) },
+        ':pg2ddbMap': { S: 'M' },
       },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
   });
 
@@ -78,9 +81,10 @@ describe('buildGuardedUpdate for embedded children (guard)', () => {
       TableName: 't',
       Key: { pk: { S: 'k' } },
       UpdateExpression: 'SET #n0.#n1 = :v0',
-      ConditionExpression: 'attribute_not_exists(#n0.#n1.#ver) OR #n0.#n1.#ver < :ver',
+      ConditionExpression: '(attribute_not_exists(#n0.#n1.#ver) OR #n0.#n1.#ver < :ver) AND (attribute_not_exists(#n0) OR attribute_type(#n0, :pg2ddbMap))',
       ExpressionAttributeNames: { '#n0': 'lines', '#n1': '3', '#ver': '_ver' },
-      ExpressionAttributeValues: { ':v0': { M: { qty: { N: '2' }, _ver: { S: version(5) } } }, ':ver': { S: version(5) } },
+      ExpressionAttributeValues: { ':v0': { M: { qty: { N: '2' }, _ver: { S: version(5) } } }, ':ver': { S: version(5) }, ':pg2ddbMap': { S: 'M' } },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
   });
 
@@ -88,7 +92,7 @@ describe('buildGuardedUpdate for embedded children (guard)', () => {
     const command = { ...updateCommand('t', 'k', 6, {}, ['lines.3']), guard: 'lines.3' };
     const input = buildGuardedUpdate(command);
     expect(input.UpdateExpression).toBe('REMOVE #n0.#n1');
-    expect(input.ConditionExpression).toBe('attribute_not_exists(#n0.#n1.#ver) OR #n0.#n1.#ver < :ver');
+    expect(input.ConditionExpression).toBe('(attribute_not_exists(#n0.#n1.#ver) OR #n0.#n1.#ver < :ver) AND (attribute_not_exists(#n0) OR attribute_type(#n0, :pg2ddbMap))');
   });
 
   it('refuses a guard that is not one of its own map-entry paths', () => {

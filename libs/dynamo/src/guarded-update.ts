@@ -46,15 +46,37 @@ export function buildGuardedUpdate(command: UpdateCommand): UpdateItemCommandInp
   }
   builder.names[VERSION_GUARD.nameToken] = VERSION_GUARD.attribute;
   builder.values[VERSION_GUARD.valueToken] = { S: command.version };
+  const versionCondition = guard ? `attribute_not_exists(${guard}) OR ${guard} < ${VERSION_GUARD.valueToken}` : VERSION_GUARD.condition;
   return {
     TableName: command.table,
     Key: toSdkItem(command.key),
     UpdateExpression: expression,
-    ConditionExpression: guard ? `attribute_not_exists(${guard}) OR ${guard} < ${VERSION_GUARD.valueToken}` : VERSION_GUARD.condition,
+    ConditionExpression: withMapParents(builder, paths.parentNames(), versionCondition),
     ExpressionAttributeNames: builder.names,
     ExpressionAttributeValues: builder.values,
+    // A refused condition returns the stored item, so the caller can tell a stale version from a
+    // parent attribute that is not a map (see applyCommand).
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };
 }
+
+/**
+ * Adds `(attribute_not_exists(#p) OR attribute_type(#p, :pg2ddbMap))` for every map a `name.child`
+ * path writes into. DynamoDB refuses such a path into a non-map with a document-path error, but
+ * some DynamoDB-compatible emulators (moto) silently ignore the write; the condition makes both
+ * refuse it the same way, and applyCommand names the cause.
+ */
+function withMapParents(builder: ExpressionBuilder, parents: readonly string[], versionCondition: string): string {
+  if (parents.length === 0) return versionCondition;
+  builder.values[MAP_TYPE_TOKEN] = { S: 'M' };
+  const checks = parents.map((name) => {
+    const token = builder.name(name);
+    return `(attribute_not_exists(${token}) OR attribute_type(${token}, ${MAP_TYPE_TOKEN}))`;
+  });
+  return `(${versionCondition}) AND ${checks.join(' AND ')}`;
+}
+
+const MAP_TYPE_TOKEN = ':pg2ddbMap';
 
 /** `#a.#c.#ver`: the version inside the guarded map entry, which must be one of the command's paths. */
 function guardReference(builder: ExpressionBuilder, command: UpdateCommand): string {
@@ -73,6 +95,11 @@ class PathTracker {
   private readonly children = new Set<string>();
 
   constructor(private readonly command: UpdateCommand) {}
+
+  /** The map attributes the command's `name.child` paths write into. */
+  parentNames(): string[] {
+    return [...this.parents];
+  }
 
   reference(builder: ExpressionBuilder, path: string): string {
     if (typeof path !== 'string') throw invalid(this.command, `path ${JSON.stringify(path)} is not a string`);

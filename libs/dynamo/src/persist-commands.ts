@@ -138,8 +138,11 @@ export async function persistCommands(
   });
   const batchFailures = await writeItemBatches(client, requests, { ...retryOptions, concurrency: options.concurrency, onCall: options.onBatchCall });
   for (const [owner, error] of batchFailures.retriable) outcomes[owner] = { status: 'failed', error };
-  for (const owner of new Set(batchFailures.refused.keys())) {
-    if (!batchFailures.retriable.has(owner)) singles.push(owner);
+  const refusedOwners = [...new Set(batchFailures.refused.keys())].filter((owner) => !batchFailures.retriable.has(owner));
+  const landed = await landedDespiteRefusal(client, refusedOwners, commands, tombstoneTables, { ...retryOptions, concurrency: options.concurrency });
+  for (const owner of refusedOwners) {
+    if (landed.has(owner)) outcomes[owner] = APPLIED;
+    else singles.push(owner);
   }
   for (const request of requests) {
     if (outcomes[request.owner] === undefined && !batchFailures.refused.has(request.owner)) outcomes[request.owner] = APPLIED;
@@ -179,6 +182,40 @@ export async function persistCommands(
   const counts = { applied: 0, stale: 0, superseded: 0, failed: 0 };
   for (const outcome of final) counts[outcome.status]++;
   return { outcomes: final, counts };
+}
+
+/**
+ * DynamoDB refuses a BatchWriteItem call as a whole (nothing written) when one request is invalid,
+ * but DynamoDB-compatible emulators (moto) may write the requests before the invalid one. Every
+ * refused command was planned as newer than the stored version, so a consistent re-read that finds
+ * exactly its version (or, for a delete, its tombstone and no item) means the refused call wrote
+ * it: it is applied, not redone (where its conditional write would report it stale). If the
+ * re-read fails, every refused command is redone singly, as without it.
+ */
+async function landedDespiteRefusal(
+  client: DynamoDBClient,
+  owners: readonly number[],
+  commands: readonly WriteCommand[],
+  tombstoneTables: ReadonlyMap<string, string>,
+  options: Parameters<typeof readStoredVersions>[2],
+): Promise<Set<number>> {
+  const landed = new Set<number>();
+  if (owners.length === 0) return landed;
+  const refs = new Map<string, ItemRef>();
+  for (const owner of owners) {
+    const command = commands[owner] as WriteCommand;
+    const id = itemIdentity(command.table, command.key);
+    refs.set(id, { id, table: command.table, key: command.key, tombstoneTable: tombstoneTables.get(command.table) as string });
+  }
+  const stored = await readStoredVersions(client, [...refs.values()], options).catch(() => undefined);
+  if (stored === undefined) return landed;
+  for (const owner of owners) {
+    const command = commands[owner] as WriteCommand;
+    const versions = stored.versions.get(itemIdentity(command.table, command.key));
+    const written = command.op === 'delete' ? versions?.item === undefined && versions?.tombstone === command.version : versions?.item === command.version;
+    if (written) landed.add(owner);
+  }
+  return landed;
 }
 
 function tombstoneRequest(

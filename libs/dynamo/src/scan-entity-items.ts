@@ -9,7 +9,7 @@ import { scanSegmentCount } from './scan-segments';
  * Keeps the SDK from building an info-level log record of a bulk read's response. Its logger
  * middleware filters the whole output through the operation schema (`schemaLogFilter`) whenever
  * the logger has an `info` method — the default no-op logger has one — which cost about 2/3 of
- * this process's CPU for a Scan on DynamoDB Local (1.3 s → 0.44 s per 20,000 items). The record
+ * this process's CPU for a Scan on a local DynamoDB (1.3 s → 0.44 s per 20,000 items). The record
  * would be the items themselves, never wanted in a log; debug, warn and error still reach the
  * client's logger. Affects only the command it is applied to.
  */

@@ -20,11 +20,11 @@ export interface FaultCounts {
 }
 
 /**
- * A test double at the HTTP layer between a DynamoDB client and DynamoDB Local: it forwards every
+ * A test double at the HTTP layer between a DynamoDB client and the DynamoDB emulator: it forwards every
  * request, except that it can answer a share of them with the throttling error real DynamoDB
  * sends, and can leave part of a BatchWriteItem unprocessed (forwarding only the rest), as real
- * DynamoDB does under load. DynamoDB Local never throttles, so this is how tests see the writer's
- * retries. DynamoDB Local does not check request signatures, so rewritten bodies are accepted.
+ * DynamoDB does under load. The emulator never throttles, so this is how tests see the writer's
+ * retries. The emulator does not check request signatures, so rewritten bodies are accepted.
  */
 export class DynamoFaultProxy {
   faults: DynamoFaults = {};

@@ -6,18 +6,19 @@ import { join } from 'node:path';
 import { repoRoot } from '@pg2ddb/service';
 
 /**
- * Where `infra/local/stack.sh fetch` put a JVM component's jars (`dynamodb`, `kafka`, `connect`):
- * the cache directory named after its Maven pom's hash, as the script names it.
+ * Where `infra/local/stack.sh fetch` put a component: the jars of `kafka` and `connect` (named
+ * after the hash of their Maven pom), or the DynamoDB emulator's virtual environment, `moto`
+ * (named after the hash of its requirements file), as the script names them.
  */
-export function cachedComponentDir(component: 'dynamodb' | 'kafka' | 'connect'): string {
+export function cachedComponentDir(component: 'moto' | 'kafka' | 'connect'): string {
   const cache = process.env.PG2DDB_CACHE_DIR ?? join(homedir(), '.cache', 'pg2ddb');
-  const pom = readFileSync(join(repoRoot(), `infra/local/maven/${component}/pom.xml`));
-  const dir = join(cache, `${component}-${createHash('sha256').update(pom).digest('hex').slice(0, 12)}`);
-  if (!existsSync(join(dir, '.complete'))) throw new Error(`${component} jars not found in ${dir}; run 'infra/local/stack.sh fetch'`);
+  const spec = component === 'moto' ? 'infra/local/moto/requirements.txt' : `infra/local/maven/${component}/pom.xml`;
+  const dir = join(cache, `${component}-${createHash('sha256').update(readFileSync(join(repoRoot(), spec))).digest('hex').slice(0, 12)}`);
+  if (!existsSync(join(dir, '.complete'))) throw new Error(`${component} not found in ${dir}; run 'infra/local/stack.sh fetch'`);
   return dir;
 }
 
-/** A JVM started by a test, and a promise that settles when it exits. */
+/** A process (a JVM, the emulator) started by a test, and a promise that settles when it exits. */
 export interface JavaProcess {
   child: ChildProcess;
   exited: Promise<void>;
@@ -27,8 +28,20 @@ export interface JavaProcess {
  * Starts `java <args>` with its output appended to `logFile`, then polls `ready` until it resolves
  * true; throws, naming `what` and the log, if the process exits first or `timeoutMs` passes.
  */
-export async function launchJava(
+export function launchJava(
   what: string,
+  args: string[],
+  logFile: string,
+  ready: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<JavaProcess> {
+  return launchProcess(what, 'java', args, logFile, ready, timeoutMs);
+}
+
+/** Like {@link launchJava}, for any executable. */
+export async function launchProcess(
+  what: string,
+  command: string,
   args: string[],
   logFile: string,
   ready: () => Promise<boolean>,
@@ -37,7 +50,7 @@ export async function launchJava(
   const fd = openSync(logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn('java', args, { stdio: ['ignore', fd, fd] });
+    child = spawn(command, args, { stdio: ['ignore', fd, fd] });
   } finally {
     closeSync(fd);
   }

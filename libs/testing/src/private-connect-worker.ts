@@ -1,10 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@pg2ddb/service';
 import { cachedComponentDir, launchJava } from './java-process';
 import { randomId } from './random-names';
+import { testTempDir } from './temp-dir';
 
 /**
  * A Kafka Connect worker (with Debezium) of one test's own, on the shared Kafka but in its own
@@ -23,7 +23,7 @@ export class PrivateConnectWorker {
 
   /** Starts a worker against `kafkaBrokers` (host:port list); resolves when its REST API answers. */
   static async start(kafkaBrokers: string): Promise<PrivateConnectWorker> {
-    const dir = mkdtempSync(join(tmpdir(), 'pg2ddb-private-connect-'));
+    const dir = testTempDir('private-connect');
     const port = await freePort();
     const id = randomId('connect');
     writeFileSync(

@@ -1,6 +1,5 @@
 import { DeleteTableCommand, GetItemCommand, QueryCommand, ScanCommand, type QueryCommandInput, type AttributeValue as SdkAttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDynamoClient, ensureTable, fromSdkItem, toSdkItem, tombstoneTableName } from '@pg2ddb/dynamo';
 import { changeTopic, topicNames, type AttributeMap } from '@pg2ddb/contracts';
@@ -10,6 +9,7 @@ import { createPgPool, dropPublication, dropReplicationSlot, quoteIdent } from '
 import { repoRoot, startServiceProcess, type ServiceName, type ServiceProcess } from '@pg2ddb/service';
 import type { Pool } from 'pg';
 import { readStackEnv, type StackEnv } from './local-stack';
+import { testTempDir } from './temp-dir';
 import { randomId } from './random-names';
 
 /** The random names one test owns. */
@@ -29,9 +29,9 @@ export interface PipelineOptions {
   /** SQL run in the test's schema before the connector starts (tables, replica identity, seed rows). */
   schemaSql: string;
   services?: ServiceName[];
-  /** Turn TTL on for the test's table (off by default: DynamoDB Local deletes expired items). */
+  /** Turn TTL on for the test's table (off by default: DynamoDB deletes expired items). */
   enableTtl?: boolean;
-  /** DynamoDB for the test's table and every service (default: the stack's), e.g. a PrivateDynamoLocal. */
+  /** DynamoDB for the test's table and every service (default: the stack's), e.g. a PrivateDynamoEmulator. */
   dynamoEndpoint?: string;
   /** Kafka Connect REST URL for the test's connector (default: the stack's), e.g. a PrivateConnectWorker. */
   connectUrl?: string;
@@ -66,7 +66,7 @@ export class TestPipeline {
     const env = readStackEnv();
     const id = randomId('e2e');
     const names: PipelineNames = { id, schema: id, prefix: id, table: `pg2ddb-${id}` };
-    const workDir = mkdtempSync(join(tmpdir(), `${id}-`));
+    const workDir = testTempDir(id);
     const definition = loadMapping(options.mapping, 'test mapping');
     definition.table.name = names.table;
     for (const entity of definition.entities) entity.source.schema = names.schema;
@@ -80,7 +80,7 @@ export class TestPipeline {
 
     const dynamoEndpoint = options.dynamoEndpoint ?? env.PG2DDB_DYNAMO_ENDPOINT;
     const dynamo = createDynamoClient({ endpoint: dynamoEndpoint, region: env.AWS_REGION ?? 'us-east-1' });
-    // TTL stays off on test tables: DynamoDB Local really deletes expired items, and fixtures with
+    // TTL stays off on test tables: DynamoDB really deletes expired items, and fixtures with
     // past dates would vanish mid-test. The TTL attribute's value is still written and asserted.
     const { ttlAttribute: _ttl, ...withoutTtl } = mapping.table;
     await ensureTable(dynamo, options.enableTtl ? mapping.table : withoutTtl);

@@ -36,7 +36,7 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
   const started = Date.now();
   const step = (text: string) => print(`[${formatDuration(Date.now() - started).padStart(6)}] ${text}`);
 
-  step('starting the local stack (PostgreSQL, DynamoDB Local, Kafka, Kafka Connect + Debezium)');
+  step('starting the local stack (PostgreSQL, the DynamoDB emulator, Kafka, Kafka Connect + Debezium)');
   const stack = spawnSync('bash', [join(root, 'infra/local/stack.sh'), 'start'], { stdio: 'inherit' });
   if (stack.status !== 0) {
     print('the local stack did not start; the messages above say why');
@@ -90,9 +90,16 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
     const loadStarted = Date.now();
     let before = await entityCounts(mapping, pg, dynamo);
     let beforeAt = Date.now();
+    let countMs = beforeAt - loadStarted;
+    const wasInSync = inSync(before);
     while (!inSync(before)) {
-      await sleep(1000);
+      // Counting items is a full Scan, and a local emulator's Scan slows with the table's size
+      // (moto: with its square): pause three times as long as the last count took, so progress
+      // never costs more than a quarter of the emulator's time.
+      await sleep(Math.max(1000, 3 * countMs));
+      const countStarted = Date.now();
       const now = await entityCounts(mapping, pg, dynamo);
+      countMs = Date.now() - countStarted;
       for (const line of formatProgress(now, before, Date.now() - beforeAt)) step(line);
       before = now;
       beforeAt = Date.now();
@@ -100,7 +107,8 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
       if (dead) throw new Error(`${dead.name} stopped unexpectedly; see ${dead.logFile}`);
     }
     const summary = before.map((count) => `${count.entity}: ${count.rows.toLocaleString('en-US')} rows in PostgreSQL = ${count.items.toLocaleString('en-US')} items in DynamoDB`);
-    step(`initial load complete in ${formatDuration(Date.now() - loadStarted)} — ${summary.join('; ')}`);
+    // A resumed demo whose table already holds every row loaded nothing: say so, not "complete in 0.4s".
+    step(wasInSync ? `already in sync, nothing to load — ${summary.join('; ')}` : `initial load complete in ${formatDuration(Date.now() - loadStarted)} — ${summary.join('; ')}`);
     if (options.exitWhenInSync) {
       await stopAll(0);
       return 0;
@@ -116,8 +124,8 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
 }
 
 /**
- * A table created anew behind committed consumer offsets (DynamoDB Local's files are gone after a
- * reboot; Kafka's are not) would stay empty: rewind the services' groups so they replay the topics.
+ * A table created anew behind committed consumer offsets (the local emulator keeps its tables in
+ * memory, so every stack restart loses them; Kafka keeps every event) would stay empty: rewind the services' groups so they replay the topics.
  */
 async function replayIntoNewTable(env: Record<string, string | undefined>, mapping: CompiledMapping, step: (text: string) => void): Promise<void> {
   const { PG2DDB_KAFKA_BROKERS, PG2DDB_TOPIC_PREFIX: prefix } = settings.kafka(env);

@@ -5,9 +5,9 @@ import { applyBatch } from '../apply-batch';
 import { applyCommand } from '../apply-command';
 import { deleteCommand, putCommand, updateCommand, version } from '../command.fixture';
 import { DynamoErrorCode } from '../dynamo-error';
-import { integrationClient, randomTableName, readItem, simpleSpec, withTable } from './dynamo-local.fixture';
+import { integrationClient, randomTableName, readItem, simpleSpec, withTable } from './dynamo-emulator.fixture';
 
-describe('guarded writes (DynamoDB Local)', () => {
+describe('guarded writes (DynamoDB emulator)', () => {
   let client: DynamoDBClient;
   let table: string;
   let dropTable: () => Promise<void>;

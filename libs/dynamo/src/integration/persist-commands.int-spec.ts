@@ -6,9 +6,9 @@ import { DynamoErrorCode } from '../dynamo-error';
 import { fromSdkItem } from '../from-sdk-attribute-value';
 import { persistCommands, type PersistOptions } from '../persist-commands';
 import { tombstoneTableName, TombstoneTables } from '../tombstone-table';
-import { integrationClient, randomTableName, readItem, simpleSpec, withTable } from './dynamo-local.fixture';
+import { integrationClient, randomTableName, readItem, simpleSpec, withTable } from './dynamo-emulator.fixture';
 
-describe('persistCommands (DynamoDB Local)', () => {
+describe('persistCommands (DynamoDB emulator)', () => {
   let client: DynamoDBClient;
   let table: string;
   let dropTable: () => Promise<void>;

@@ -5,9 +5,9 @@ import { DynamoErrorCode } from '../dynamo-error';
 import { ensureTable } from '../ensure-table';
 import { tableSpec } from '../table-spec.fixture';
 import { validateTable } from '../validate-table';
-import { integrationClient, randomTableName } from './dynamo-local.fixture';
+import { integrationClient, randomTableName } from './dynamo-emulator.fixture';
 
-describe('table create and validate (DynamoDB Local)', () => {
+describe('table create and validate (DynamoDB emulator)', () => {
   let client: DynamoDBClient;
   const created: string[] = [];
 

@@ -9,7 +9,7 @@ import { fromSdkItem } from '../from-sdk-attribute-value';
 
 /** A client for the DynamoDB the integration run points at (jest.int.config.js checks the variable). */
 export function integrationClient(): DynamoDBClient {
-  // DynamoDB Local accepts any credentials; real ones still come from the default chain when set.
+  // The local emulator accepts any credentials; real ones still come from the default chain when set.
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
   return createDynamoClient({
