@@ -85,7 +85,7 @@ if [[ ! -s "$KWOK_DIR/stages.yaml" ]]; then
   : >"$KWOK_DIR/stages.yaml.tmp"
   while IFS= read -r f; do
     { echo '---'; cat "$f"; } >>"$KWOK_DIR/stages.yaml.tmp"
-  done < <(find "$src" -path '*fast*' -name '*.yaml' ! -name 'kustomization.yaml' | sort)
+  done < <(find "$src/node/fast" "$src/pod/fast" -maxdepth 1 -name '*.yaml' ! -name 'kustomization.yaml' | sort)
   grep -q 'kind: Stage' "$KWOK_DIR/stages.yaml.tmp" || { log "no kwok stages found under $src"; exit 1; }
   mv "$KWOK_DIR/stages.yaml.tmp" "$KWOK_DIR/stages.yaml"
 fi
