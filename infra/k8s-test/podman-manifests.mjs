@@ -1,8 +1,9 @@
 // Turns the chart's rendered objects into what `podman kube play` runs on one host: one file per
 // component (its Deployment + the ConfigMaps it mounts), the connector-apply Job as a Pod, all on
 // the host network (127.0.0.1 is where the local stack listens). Services, PDBs, NetworkPolicies
-// and ServiceAccounts have no podman counterpart and are left out; nothing else is changed,
-// except the Job's Connect URL (the Service name becomes 127.0.0.1:<restPort>).
+// and ServiceAccounts have no podman counterpart and are left out. Host networking allows no port
+// mappings, so containerPorts go and probes name their port by number; the Job's Connect URL
+// (the Service's name) becomes 127.0.0.1:<restPort>. Nothing else is changed.
 //   node podman-manifests.mjs --root REPO --render RENDERED.yaml --out DIR --connect-url URL
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,6 +19,18 @@ const docs = YAML.parseAllDocuments(readFileSync(args.render, 'utf8')).map((d) =
 const configMaps = new Map(docs.filter((d) => d.kind === 'ConfigMap').map((d) => [d.metadata.name, d]));
 mkdirSync(args.out, { recursive: true });
 
+const onHostNetwork = (podSpec) => {
+  podSpec.hostNetwork = true;
+  for (const container of podSpec.containers) {
+    const byName = new Map((container.ports ?? []).map((p) => [p.name, p.containerPort]));
+    for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+      const get = container[probe]?.httpGet;
+      if (get && typeof get.port === 'string') get.port = byName.get(get.port);
+    }
+    delete container.ports;
+  }
+  return podSpec;
+};
 const mountedConfigMaps = (podSpec) => (podSpec.volumes ?? []).filter((v) => v.configMap).map((v) => configMaps.get(v.configMap.name));
 const write = (name, objects) => {
   writeFileSync(join(args.out, `${name}.yaml`), objects.map((o) => YAML.stringify(o)).join('---\n'));
@@ -26,12 +39,12 @@ const write = (name, objects) => {
 
 for (const d of docs.filter((o) => o.kind === 'Deployment')) {
   const component = d.metadata.labels['app.kubernetes.io/component'];
-  d.spec.template.spec.hostNetwork = true;
+  onHostNetwork(d.spec.template.spec);
   write(component, [...mountedConfigMaps(d.spec.template.spec), d]);
 }
 for (const job of docs.filter((o) => o.kind === 'Job')) {
   const component = job.metadata.labels['app.kubernetes.io/component'];
-  const spec = { ...job.spec.template.spec, hostNetwork: true, restartPolicy: 'Never' };
+  const spec = onHostNetwork({ ...job.spec.template.spec, restartPolicy: 'Never' });
   for (const container of spec.containers) {
     for (const env of container.env ?? []) if (env.name === 'PG2DDB_CONNECT_URL') env.value = args['connect-url'];
   }
