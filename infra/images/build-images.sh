@@ -35,9 +35,13 @@ for name in $ONLY; do
   tags=(-t "pg2ddb-$name:$VERSION"); [[ -n "$TAG" ]] && tags+=(-t "pg2ddb-$name:$TAG")
   t0=$SECONDS
   if [[ "$name" == connect ]]; then
-    DOCKER_BUILDKIT=1 "$CLI" build "${common[@]}" "${tags[@]}" -f "$HERE/connect.Containerfile" "$ROOT" >&2
+    DOCKER_BUILDKIT=1 "$CLI" build "${common[@]}" -t "pg2ddb-$name:build" -f "$HERE/connect.Containerfile" "$ROOT" >&2
   else
-    DOCKER_BUILDKIT=1 "$CLI" build "${common[@]}" "${tags[@]}" --target "$name" -f "$HERE/service.Containerfile" "$ROOT" >&2
+    DOCKER_BUILDKIT=1 "$CLI" build "${common[@]}" -t "pg2ddb-$name:build" --target "$name" -f "$HERE/service.Containerfile" "$ROOT" >&2
   fi
+  # Stamp version and commit on top, uncached: a layer cache hit (unchanged code) would otherwise
+  # keep the labels of the commit that first built it (buildah's cache ignores build-arg values).
+  printf 'FROM pg2ddb-%s:build\nLABEL org.opencontainers.image.version="%s" org.opencontainers.image.revision="%s"\n' "$name" "$VERSION" "$COMMIT" |
+    "$CLI" build --no-cache -q "${tags[@]}" -f - "$ROOT/infra/images" >/dev/null
   log "pg2ddb-$name:$VERSION${TAG:+ ($TAG)} built in $((SECONDS - t0)) s"
 done

@@ -2,8 +2,9 @@
 // component (its Deployment + the ConfigMaps it mounts), the connector-apply Job as a Pod, all on
 // the host network (127.0.0.1 is where the local stack listens). Services, PDBs, NetworkPolicies
 // and ServiceAccounts have no podman counterpart and are left out. Host networking allows no port
-// mappings, so containerPorts go and probes name their port by number; the Job's Connect URL
-// (the Service's name) becomes 127.0.0.1:<restPort>. Nothing else is changed.
+// mappings, so containerPorts go and probes name their port by number; podman knows no
+// fieldRef, so the pod IP is 127.0.0.1; the Job's Connect URL (the Service's name) becomes
+// 127.0.0.1:<restPort>. Nothing else is changed.
 //   node podman-manifests.mjs --root REPO --render RENDERED.yaml --out DIR --connect-url URL
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -28,6 +29,12 @@ const onHostNetwork = (podSpec) => {
       if (get && typeof get.port === 'string') get.port = byName.get(get.port);
     }
     delete container.ports;
+    for (const env of container.env ?? []) {
+      if (env.valueFrom?.fieldRef?.fieldPath === 'status.podIP') {
+        delete env.valueFrom;
+        env.value = '127.0.0.1';
+      }
+    }
   }
   return podSpec;
 };

@@ -22,9 +22,11 @@ ROWS="${PG2DDB_K8S_PODMAN_ROWS:-2000}"
 MORE_ROWS="${PG2DDB_K8S_PODMAN_MORE_ROWS:-1000}"
 id=$(od -An -tx1 -N3 /dev/urandom | tr -d ' \n')
 prefix="k8s$id"
-database="k8s_$id"
+schema="k8s_$id"
 table="Payments_k8s_$id"
 VERSION=$(node -p "require('$ROOT/package.json').version")
+COMMIT=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+git -C "$ROOT" diff --quiet HEAD 2>/dev/null || COMMIT="$COMMIT-dirty"
 
 # ------------------------------------------------------------------ the local stack
 started_stack=0
@@ -49,7 +51,12 @@ cleanup() {
       "pg2ddb-cli:$VERSION" connector delete --drop-slot --mapping /m/mapping.yaml >/dev/null 2>&1
   fi
   for s in "pg2ddb-$prefix-pg" "pg2ddb-$prefix-aws"; do podman secret rm "$s" >/dev/null 2>&1; done
-  psql_ -d "$PG2DDB_PG_DATABASE" -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null 2>&1
+  (cd "$ROOT" && node -e '
+    const { DynamoDBClient, DeleteTableCommand } = require("@aws-sdk/client-dynamodb");
+    const client = new DynamoDBClient({ endpoint: process.argv[1], region: "us-east-1" });
+    Promise.allSettled([process.argv[2], process.argv[2] + ".pg2ddb-tombstones"].map((TableName) => client.send(new DeleteTableCommand({ TableName }))));
+  ' "$dynamo" "$table" >/dev/null 2>&1)
+  psql_ -d "$PG2DDB_PG_DATABASE" -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1
   ((started_stack)) && bash "$ROOT/infra/local/stack.sh" stop >/dev/null 2>&1
   rm -f "${cli_env_file:-/nonexistent}"
 }
@@ -69,21 +76,23 @@ for name in transformer writer reconciler cli connect; do
   labels=$(podman image inspect "$img" --format '{{index .Labels "org.opencontainers.image.version"}} {{index .Labels "org.opencontainers.image.revision"}} {{.Config.User}}')
   sizes+="$img $size; "
   read -r lv lc lu <<<"$labels"
-  if [[ "$lv" == "$VERSION" && -n "$lc" && "$lu" == 1000:1000 ]]; then ok "$img: $size, labels version=$lv revision=$lc, user $lu"; else nok "$img labels/user: $labels"; fi
+  if [[ "$lv" == "$VERSION" && "$lc" == "$COMMIT" && "$lu" == 1000:1000 ]]; then ok "$img: $size, labels version=$lv revision=$lc, user $lu"; else nok "$img labels/user: $labels"; fi
 done
 
 # ------------------------------------------------------------------ source data, secrets, manifests
-psql_ -d "$PG2DDB_PG_DATABASE" -c "CREATE DATABASE $database" >/dev/null
-psql_ -d "$database" -f "$ROOT/examples/payments/schema.sql" >/dev/null
+# The example's schema in a schema of its own (the stack's database is shared with other tests).
+psql_ -d "$PG2DDB_PG_DATABASE" -c "CREATE SCHEMA $schema" >/dev/null
+PGOPTIONS="-c search_path=$schema" psql_ -d "$PG2DDB_PG_DATABASE" -f "$ROOT/examples/payments/schema.sql" >/dev/null
 insert_rows() { # first count
-  psql_ -d "$database" -c "INSERT INTO payments (paymentid, customerid, loanid, paymentamount, paymentdate, paymentmethod, paymentstatus, createddate)
+  psql_ -d "$PG2DDB_PG_DATABASE" -c "INSERT INTO $schema.payments (paymentid, customerid, loanid, paymentamount, paymentdate, paymentmethod, paymentstatus, createddate)
     SELECT g, 1 + g % 97, 1 + g % 13, 10 + (g % 1000) / 100.0, timestamptz '2024-01-01 00:00:00+00' + g * interval '1 minute',
            (ARRAY['CARD','ACH','WIRE'])[1 + g % 3], (ARRAY['PENDING','COMPLETED','FAILED'])[1 + g % 3], now()
     FROM generate_series($1, $1 + $2 - 1) g" >/dev/null
 }
 insert_rows 1 "$ROWS"
-sed "s/^  name: Payments$/  name: $table/" "$ROOT/examples/payments/mapping.yaml" >"$WORK/mapping.yaml"
-grep -q "name: $table" "$WORK/mapping.yaml" || { nok "mapping table rename"; exit 0; }
+sed -e "s/^  name: Payments$/  name: $table/" -e "s/source: { schema: public, table: payments }/source: { schema: $schema, table: payments }/" \
+  "$ROOT/examples/payments/mapping.yaml" >"$WORK/mapping.yaml"
+grep -q "name: $table" "$WORK/mapping.yaml" && grep -q "schema: $schema" "$WORK/mapping.yaml" || { nok "mapping table/schema rename"; exit 0; }
 b64() { printf '%s' "$1" | base64 -w0; }
 # podman's kube play reads a secretKeyRef from a podman secret holding {key: base64(value)}.
 printf '{"password":"%s"}' "$(b64 "$PG2DDB_PG_PASSWORD")" | podman secret create "pg2ddb-$prefix-pg" - >/dev/null
@@ -97,7 +106,7 @@ aws: { region: us-east-1, dynamoEndpoint: "$dynamo", credentialsSecret: pg2ddb-$
 postgres:
   host: 127.0.0.1
   port: $pg_port
-  database: $database
+  database: $PG2DDB_PG_DATABASE
   reconciler: { user: $PG2DDB_PG_USER, passwordSecret: { name: pg2ddb-$prefix-pg, key: password } }
   debezium: { user: $PG2DDB_PG_USER, passwordSecret: { name: pg2ddb-$prefix-pg, key: password } }
 topics:
@@ -131,7 +140,7 @@ PG2DDB_PG_HOST=127.0.0.1
 PG2DDB_PG_PORT=$pg_port
 PG2DDB_PG_USER=$PG2DDB_PG_USER
 PG2DDB_PG_PASSWORD=$PG2DDB_PG_PASSWORD
-PG2DDB_PG_DATABASE=$database
+PG2DDB_PG_DATABASE=$PG2DDB_PG_DATABASE
 AWS_REGION=us-east-1
 AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID
 AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY
@@ -216,12 +225,12 @@ inserter=$!
 sleep 2
 for c in writer transformer; do
   name=$(ctr "$c"); t0=$SECONDS
-  podman stop -t 35 "$name" >/dev/null
+  podman stop -t 35 "$name" >/dev/null 2>&1
   code=$(podman inspect "$name" --format '{{.State.ExitCode}}')
   if [[ "$code" == 0 ]]; then ok "podman stop $c mid-stream: exited 0 after $((SECONDS - t0)) s (SIGTERM, drained)"; else nok "podman stop $c: exit code $code"; fi
 done
 wait "$inserter"
-for c in writer transformer; do podman start "$(ctr "$c")" >/dev/null; done
+for c in writer transformer; do podman start "$(ctr "$c")" >/dev/null 2>&1; done
 total=$((ROWS + MORE_ROWS))
 t0=$SECONDS
 if n=$(wait_items "$total" 300); then
@@ -241,14 +250,14 @@ dlq=$(cd "$ROOT" && node -e '
 for c in transformer writer reconciler connect; do
   name=$(ctr "$c")
   facts=$(podman inspect "$name" --format '{{.Config.User}} {{.HostConfig.ReadonlyRootfs}}')
-  uid=$(podman top "$name" huser 2>/dev/null | sed -n 2p | tr -d ' ')
+  uid=$(podman exec "$name" id -u 2>/dev/null)
   if [[ "$c" == connect ]]; then
     write=$(podman exec "$name" java -XshowSettings:none -version >/dev/null 2>&1; podman exec "$name" sh -c 'touch /opt/x' 2>&1 | grep -o 'Read-only file system' | head -n 1)
   else
     write=$(podman exec "$name" node -e 'try { require("fs").writeFileSync("/app/x", "") ; console.log("written") } catch (e) { console.log(e.code) }' 2>&1)
   fi
-  if [[ "$facts" == "1000:1000 true" || "$facts" == "1000 true" ]] && [[ "$write" == EROFS || "$write" == "Read-only file system" ]]; then
-    ok "$c runs as uid ${uid:-1000} (user $(cut -d' ' -f1 <<<"$facts")), root filesystem read-only (write: $write)"
+  if [[ "$facts" == "1000:1000 true" && "$uid" == 1000 ]] && [[ "$write" == EROFS || "$write" == "Read-only file system" ]]; then
+    ok "$c runs as uid $uid (image user $(cut -d' ' -f1 <<<"$facts")), root filesystem read-only (a write fails: $write)"
   else
     nok "$c: user/readonly '$facts', host uid '$uid', write '$write'"
   fi
