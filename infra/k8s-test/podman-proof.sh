@@ -45,11 +45,15 @@ declare -A port=([transformer]=$((http_base)) [writer]=$((http_base + 1)) [recon
 psql_() { PGPASSWORD="$PG2DDB_PG_PASSWORD" psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U "$PG2DDB_PG_USER" "$@"; }
 
 cleanup() {
-  for f in "$WORK"/manifests/*.yaml; do [[ -f "$f" ]] && podman kube down "$f" >/dev/null 2>&1; done
+  # The connector first (Connect still up), its slot, publication and signal table with it: a
+  # slot left behind would keep the stack's WAL forever.
   if [[ -n "${cli_env_file:-}" && -f "$cli_env_file" ]]; then
     podman run --rm --network host --env-file "$cli_env_file" -v "$WORK/mapping.yaml:/m/mapping.yaml:ro,Z" \
       "pg2ddb-cli:$VERSION" connector delete --drop-slot --mapping /m/mapping.yaml >/dev/null 2>&1
   fi
+  for f in "$WORK"/manifests/*.yaml; do [[ -f "$f" ]] && podman kube down "$f" >/dev/null 2>&1; done
+  psql_ -d "$PG2DDB_PG_DATABASE" -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'pg2ddb_$prefix' AND NOT active" \
+    -c "DROP PUBLICATION IF EXISTS pg2ddb_$prefix" >/dev/null 2>&1
   for s in "pg2ddb-$prefix-pg" "pg2ddb-$prefix-aws"; do podman secret rm "$s" >/dev/null 2>&1; done
   (cd "$ROOT" && node -e '
     const { DynamoDBClient, DeleteTableCommand } = require("@aws-sdk/client-dynamodb");
