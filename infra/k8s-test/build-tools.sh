@@ -12,7 +12,9 @@
 # Prints the env file path at the end; `source "$(bash build-tools.sh --env)"` sets PATH-like vars.
 set -euo pipefail
 
-K8S_VERSION="${K8S_VERSION:-v1.32.13}"      # kubectl here is 1.32: keep the server within one minor
+# kubectl here is 1.32: the server must be within one minor. The module proxy serves k8s.io/kubernetes
+# v1.32.13 but not all of its staging modules at v0.32.13 (k8s.io/endpointslice), so 1.33.
+K8S_VERSION="${K8S_VERSION:-v1.33.13}"
 KWOK_VERSION="${KWOK_VERSION:-v0.8.0}"
 HELM_VERSION="${HELM_VERSION:-v4.3.2}"
 KUBECONFORM_VERSION="${KUBECONFORM_VERSION:-v0.8.0}"
@@ -107,8 +109,14 @@ if [[ ! -x "$K8S_DIR/bin/kube-apiserver" || ! -x "$K8S_DIR/bin/kube-controller-m
     echo
     echo "require k8s.io/kubernetes $K8S_VERSION"
     echo
-    # every "k8s.io/x => ./staging/src/k8s.io/x" of the real go.mod becomes the published module
-    grep -oE 'k8s\.io/[a-z0-9-]+ => \./staging/src/k8s\.io/[a-z0-9-]+' "$gomod" | awk -v v="$staging_ver" '{print "replace " $1 " => " $1 " " v}'
+    # every "k8s.io/x => ./staging/src/k8s.io/x" of the real go.mod becomes the published module,
+    # at v0.Y.Z, or the newest v0.Y.* the proxy serves when that one is missing (sample-* modules)
+    for m in $(grep -oE 'k8s\.io/[a-z0-9-]+ => \./staging/src/k8s\.io/[a-z0-9-]+' "$gomod" | awk '{print $1}'); do
+      versions=$(cd "$work" && go list -m -versions "$m" 2>/dev/null | tr ' ' '\n' | grep -E "^${staging_ver%.*}\.[0-9]+$" || true)
+      v=$(grep -qx "$staging_ver" <<<"$versions" && echo "$staging_ver" || tail -n 1 <<<"$versions")
+      [[ -n "$v" ]] || v=$staging_ver
+      echo "replace $m => $m $v"
+    done
   } >"$work/go.mod"
   cat >"$work/tools.go" <<'EOF'
 //go:build tools
