@@ -32,7 +32,9 @@ export const settings = {
     const pg = settings.postgres(env);
     return {
       topicPrefix: settings.topicPrefix(env),
-      database: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, dbname: pg.database },
+      // A config-provider reference here (e.g. ${env:PG2DDB_DEBEZIUM_PASSWORD}, resolved by the Connect
+      // worker) keeps the password out of the connector's config and Connect's REST API.
+      database: { host: pg.host, port: pg.port, user: pg.user, password: env.PG2DDB_CONNECTOR_DB_PASSWORD || pg.password, dbname: pg.database },
       tables: mapping.sourceTables().map(({ schema, table }) => `${schema}.${table}`),
       topicPolicy: topicPolicy(readEnv(topicsEnv, env)),
       ...(env.PG2DDB_SNAPSHOT_MODE ? { snapshotMode: env.PG2DDB_SNAPSHOT_MODE } : {}),
@@ -41,6 +43,8 @@ export const settings = {
       ...(env.PG2DDB_SIGNAL_TABLE ? { signalTable: env.PG2DDB_SIGNAL_TABLE } : {}),
       ...(env.PG2DDB_HEARTBEAT_TABLE ? { heartbeatTable: env.PG2DDB_HEARTBEAT_TABLE } : {}),
       ...(env.PG2DDB_SNAPSHOT_CHUNK_SIZE ? { snapshotChunkSize: Number(env.PG2DDB_SNAPSHOT_CHUNK_SIZE) } : {}),
+      ...(env.PG2DDB_CHANGE_TOPIC_PARTITIONS ? { topicPartitions: Number(env.PG2DDB_CHANGE_TOPIC_PARTITIONS) } : {}),
+      ...(env.PG2DDB_CHANGE_TOPIC_REPLICAS ? { topicReplicationFactor: Number(env.PG2DDB_CHANGE_TOPIC_REPLICAS) } : {}),
     };
   },
 };

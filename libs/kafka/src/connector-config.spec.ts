@@ -83,6 +83,18 @@ describe('renderConnectorConfig', () => {
     );
   });
 
+  it('sets the change topics\' partitions and replication factor, and rejects bad ones', () => {
+    const { config } = renderConnectorConfig(template, { ...settings, topicPartitions: 6, topicReplicationFactor: 3 });
+    expect(config['topic.creation.default.partitions']).toBe('6');
+    expect(config['topic.creation.default.replication.factor']).toBe('3');
+    expect(() => renderConnectorConfig(template, { ...settings, topicPartitions: Number('six') })).toThrow(
+      'change topic partitions must be a positive whole number, got NaN',
+    );
+    expect(() => renderConnectorConfig(template, { ...settings, topicReplicationFactor: 0 })).toThrow(
+      'change topic replication factor must be a positive whole number, got 0',
+    );
+  });
+
   it('derives valid slot and connector names', () => {
     expect(defaultHeartbeatTable('My.Prefix-2', ['sales.orders'])).toBe('sales.pg2ddb_heartbeat_my_prefix_2');
     expect(defaultSignalTable('My.Prefix-2', ['sales.orders', 'public.x'])).toBe('sales.pg2ddb_signal_my_prefix_2');

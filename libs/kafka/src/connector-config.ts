@@ -100,6 +100,14 @@ export function renderConnectorConfig(template: string, settings: ConnectorSetti
   if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) {
     throw new Pg2ddbError('CONNECTOR_CHUNK_SIZE_INVALID', `incremental snapshot chunk size must be a positive whole number, got ${chunkSize}`);
   }
+  for (const [label, value] of [
+    ['change topic partitions', settings.topicPartitions],
+    ['change topic replication factor', settings.topicReplicationFactor],
+  ] as const) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
+      throw new Pg2ddbError('CONNECTOR_TOPIC_SETTING_INVALID', `${label} must be a positive whole number, got ${value}`);
+    }
+  }
   const values: Record<string, string> = {
     'connector.name': connectorName(settings.topicPrefix),
     'database.hostname': settings.database.host,

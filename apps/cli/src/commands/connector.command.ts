@@ -9,7 +9,7 @@ import type { CliCommand } from '../framework/cli-command';
 import { ExitCode, UsageError } from '../framework/exit-codes';
 import { PipelineContext } from '../framework/pipeline-context';
 
-const ACTIONS = ['apply', 'status', 'pause', 'resume', 'stop', 'restart', 'delete'] as const;
+const ACTIONS = ['apply', 'render', 'status', 'pause', 'resume', 'stop', 'restart', 'delete'] as const;
 type Action = (typeof ACTIONS)[number];
 
 /**
@@ -21,11 +21,13 @@ export const connectorCommand: CliCommand = {
   name: 'connector',
   uses: ['connect', 'postgres'],
   summary: 'apply | status | pause | resume | stop | restart | delete the Debezium connector',
-  usage: `usage: pg2ddb connector <apply|status|pause|resume|stop|restart|delete> --mapping FILE [--json]
+  usage: `usage: pg2ddb connector <apply|render|status|pause|resume|stop|restart|delete> --mapping FILE [--json]
 
   apply     render infra/debezium/postgres-connector.json for this deployment, create the signal
             table, create or update the connector (no-op when the config is unchanged) and wait
             until it and its task are RUNNING
+  render    print the config apply would send, as JSON (contacts nothing; a plain password is
+            masked, a config-provider reference such as \${env:NAME} is shown as it is)
   status    connector and task states (exit 1 unless RUNNING)
   pause     suspend the task (offsets and in-flight incremental snapshot kept)
   resume    resume a paused or stopped connector
@@ -36,7 +38,9 @@ export const connectorCommand: CliCommand = {
 
 Names: connector pg2ddb-<PG2DDB_TOPIC_PREFIX>, slot/publication pg2ddb_<prefix>
 (PG2DDB_SLOT_NAME, PG2DDB_PUBLICATION_NAME), signal table <schema>.pg2ddb_signal_<prefix>
-(PG2DDB_SIGNAL_TABLE), snapshot chunk size PG2DDB_SNAPSHOT_CHUNK_SIZE (1024).
+(PG2DDB_SIGNAL_TABLE), snapshot chunk size PG2DDB_SNAPSHOT_CHUNK_SIZE (1024), change topics'
+partitions/replicas PG2DDB_CHANGE_TOPIC_PARTITIONS/PG2DDB_CHANGE_TOPIC_REPLICAS (1/1), the connector's
+database.password PG2DDB_CONNECTOR_DB_PASSWORD (default PG2DDB_PG_PASSWORD; e.g. \${env:NAME}).
 
 exit: 0 done / RUNNING, 1 not RUNNING or failed, 2 usage, 3 Connect or PostgreSQL unreachable`,
   options: { ...mappingOption, ...jsonOption, 'drop-slot': { type: 'boolean', default: false }, timeout: { type: 'string' } },
@@ -82,6 +86,13 @@ exit: 0 done / RUNNING, 1 not RUNNING or failed, 2 usage, 3 Connect or PostgreSQ
             { outcome, state: status.connector.state, tables: context.connector.tables, signalTable: context.signalTable },
             `connector ${name} ${outcome} and RUNNING (tables: ${context.connector.tables.join(', ')}; signal table ${context.signalTable})`,
           );
+        }
+        case 'render': {
+          const rendered = renderConnectorConfig(readFileSync(join(repoRoot(), 'infra/debezium/postgres-connector.json'), 'utf8'), context.connector);
+          const password = rendered.config['database.password'] ?? '';
+          if (!password.startsWith('${')) rendered.config['database.password'] = '***';
+          print(JSON.stringify(rendered, null, 2));
+          return ExitCode.Ok;
         }
         case 'status': {
           const status = await client.status(name);
