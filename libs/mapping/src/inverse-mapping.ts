@@ -1,6 +1,7 @@
 import { RESERVED_ATTRIBUTES, type AttributeMap, type AttributeValue } from '@pg2ddb/contracts';
 
 import { decodeAttribute } from './attribute-decoder';
+import { declaredColumns } from './column-declarations';
 import type { EncodeOptions } from './attribute-encoder';
 import type { CompiledEntity, CompiledKeyPart, CompiledMapping } from './compile-mapping';
 import type { ColumnType } from './column-type';
@@ -114,7 +115,10 @@ function invertEntity(compiled: CompiledMapping, entity: CompiledEntity): Invers
   if (entity.mode === 'embedded') {
     reasons.push(`its rows live as entries of the "${entity.embedded!.attribute}" map inside ${entity.embedded!.parent} items; the way back does not split embedded children into rows`);
   }
-  for (const column of entity.columns) {
+  // Every declared column, not only those the forward path reads: an excluded column is not read
+  // (attributes.exclude), but a row written back still needs a value for it.
+  const declared = definition ? [...declaredColumns(definition).keys()] : [];
+  for (const column of [...new Set([...declared, ...entity.columns])]) {
     const type = entity.columnTypes.get(column);
     const typed = type ? { type } : {};
     const attribute = byColumn.get(column);
