@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '@pg2ddb/service';
-import { TestPipeline } from '@pg2ddb/testing';
+import { TestPipeline, testTempDir } from '@pg2ddb/testing';
 
 // `pg2ddb` as a shell command: the package's bin launcher, run like an operator or a script would
 // (exit codes, stdout that jq can read, stderr for endpoints and progress, no colour when piped).
@@ -130,7 +130,7 @@ describe('pg2ddb in the shell', () => {
   it('completes commands, options and values in a real zsh and bash (typed into tmux)', async () => {
     const installed = spawnSync('bash', [join(root, 'infra/scripts/ensure-apt-tools.sh'), 'zsh'], { stdio: 'inherit' });
     expect(installed.status).toBe(0);
-    const dir = mkdtempSync(join(tmpdir(), 'pg2ddb-completion-'));
+    const dir = testTempDir('completion');
     for (const shell of ['zsh', 'bash'] as const) {
       const script = pg2ddb(['completion', shell]);
       expect(script.status).toBe(0);
@@ -146,7 +146,7 @@ describe('pg2ddb in the shell', () => {
       await pause();
       tmux('send-keys', '-t', 'zsh', 'pg2ddb con', 'Tab');
       await pause();
-      tmux('send-keys', '-t', 'zsh', ' --out', 'Tab');
+      tmux('send-keys', '-t', 'zsh', '--', ' --out', 'Tab');
       await pause();
       tmux('send-keys', '-t', 'zsh', ' t', 'Tab');
       await pause();
@@ -160,7 +160,7 @@ describe('pg2ddb in the shell', () => {
       await pause();
       tmux('send-keys', '-t', 'bash', 'pg2ddb dlq rep', 'Tab');
       await pause();
-      tmux('send-keys', '-t', 'bash', '--sta', 'Tab');
+      tmux('send-keys', '-t', 'bash', '--', '--sta', 'Tab'); // '--': the keys are not tmux options
       await pause();
       tmux('send-keys', '-t', 'bash', 'w', 'Tab');
       await pause();
@@ -171,7 +171,7 @@ describe('pg2ddb in the shell', () => {
   }, 120000);
 
   it('reports progress of a long command on stderr and keeps stdout one JSON document', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pg2ddb-shell-'));
+    const dir = testTempDir('shell');
     const copy = join(dir, 'mapping.json');
     writeFileSync(copy, readFileSync(pipeline.mappingFile, 'utf8').replace(pipeline.names.table, `${pipeline.names.table}-init`));
     const human = pg2ddb(['init', '--mapping', copy], env);
