@@ -160,7 +160,7 @@ describe('pg2ddb in the shell', () => {
       await pause();
       tmux('send-keys', '-t', 'bash', 'pg2ddb dlq rep', 'Tab');
       await pause();
-      tmux('send-keys', '-t', 'bash', '--', '--sta', 'Tab'); // '--': the keys are not tmux options
+      tmux('send-keys', '-t', 'bash', '--', '--sta', 'Tab'); // '--': the keys start with a dash
       await pause();
       tmux('send-keys', '-t', 'bash', 'w', 'Tab');
       await pause();
