@@ -102,7 +102,7 @@ bad() { # description expected-message-pattern helm-args...
   if helm upgrade pg2ddb "$CHART" -n "$ns" --reuse-values "$@" >"$WORK/bad.log" 2>&1; then
     nok "$what: accepted"
   elif grep -qE "$pattern" "$WORK/bad.log"; then
-    ok "$what refused: $(grep -oE "$pattern.*" "$WORK/bad.log" | head -n 1 | cut -c1-160)"
+    ok "$what refused: $(grep -E "$pattern" "$WORK/bad.log" | head -n 1 | sed 's/^[- ]*//' | cut -c1-160)"
   else
     nok "$what: refused without the expected message /$pattern/"; cat "$WORK/bad.log"
   fi
