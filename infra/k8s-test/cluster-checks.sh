@@ -96,13 +96,13 @@ else
 fi
 
 # --- a bad value is refused by the schema, and the release is untouched
-revision=$(helm history pg2ddb -n "$ns" -o json | node -e 'const h=JSON.parse(require("fs").readFileSync(0,"utf8"));console.log(h[h.length-1].revision)')
+revision=$(helm history pg2ddb -n "$ns" -o json | node -e 'const h=JSON.parse(require("fs").readFileSync(0,"utf8"));process.stdout.write(String(h[h.length-1].revision))')
 bad() { # description expected-message-pattern helm-args...
   local what=$1 pattern=$2; shift 2
   if helm upgrade pg2ddb "$CHART" -n "$ns" --reuse-values "$@" >"$WORK/bad.log" 2>&1; then
     nok "$what: accepted"
   elif grep -qE "$pattern" "$WORK/bad.log"; then
-    ok "$what refused: $(grep -oE "$pattern.*" "$WORK/bad.log" | head -n 1 | cut -c1-160)"
+    ok "$what refused: $(grep -E "$pattern" "$WORK/bad.log" | head -n 1 | sed 's/^[- ]*//' | cut -c1-160)"
   else
     nok "$what: refused without the expected message /$pattern/"; cat "$WORK/bad.log"
   fi
@@ -110,10 +110,11 @@ bad() { # description expected-message-pattern helm-args...
 bad "writer.replicas=-1" 'writer/replicas|writer\.replicas' --set writer.replicas=-1
 bad "connect.mode=kubernetes" 'connect/mode|connect\.mode' --set connect.mode=kubernetes
 bad "an unknown value writer.replica" "additional propert(y|ies) 'replica'" --set writer.replica=3
-after=$(helm history pg2ddb -n "$ns" -o json | node -e 'const h=JSON.parse(require("fs").readFileSync(0,"utf8"));console.log(h[h.length-1].revision)')
+after=$(helm history pg2ddb -n "$ns" -o json | node -e 'const h=JSON.parse(require("fs").readFileSync(0,"utf8"));process.stdout.write(String(h[h.length-1].revision))')
 if [[ "$revision" == "$after" ]] && [[ "$(kubectl -n "$ns" get deploy pg2ddb-writer -o jsonpath='{.spec.replicas}')" == 2 ]]; then
   ok "refused upgrades left the release at revision $after and the writer at 2 replicas"
 else
   nok "the release changed after refused upgrades (revision $revision -> $after)"
 fi
 helm uninstall pg2ddb -n "$ns" --wait >/dev/null 2>&1 || true
+echo "  (cluster checks complete)"

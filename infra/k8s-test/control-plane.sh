@@ -13,7 +13,6 @@ ETCD_PEER_PORT="${PG2DDB_K8S_ETCD_PEER_PORT:-52380}"
 APISERVER_PORT="${PG2DDB_K8S_APISERVER_PORT:-56443}"
 CM_PORT="${PG2DDB_K8S_CONTROLLER_MANAGER_PORT:-56457}"
 SCHEDULER_PORT="${PG2DDB_K8S_SCHEDULER_PORT:-56459}"
-KWOK_PORT="${PG2DDB_K8S_KWOK_PORT:-56460}"
 KUBECONFIG_FILE="$STATE/kubeconfig"
 log() { printf '[control-plane %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
@@ -101,8 +100,7 @@ EOF
   run kube-scheduler "$K8S_BIN/kube-scheduler" \
     --kubeconfig "$KUBECONFIG_FILE" --authentication-kubeconfig "$KUBECONFIG_FILE" --authorization-kubeconfig "$KUBECONFIG_FILE" \
     --bind-address 127.0.0.1 --secure-port "$SCHEDULER_PORT" --leader-elect=false
-  run kwok "$KWOK_BIN" --kubeconfig "$KUBECONFIG_FILE" --manage-all-nodes=true --config "$KWOK_STAGES" \
-    --server-address "127.0.0.1:$KWOK_PORT"
+  run kwok "$KWOK_BIN" --kubeconfig "$KUBECONFIG_FILE" --manage-all-nodes=true --config "$KWOK_STAGES"
 
   local k="kubectl --kubeconfig $KUBECONFIG_FILE"
   for n in 1 2; do
@@ -120,6 +118,9 @@ status:
 EOF
   done
   wait_for "kwok nodes Ready" 60 $k wait --for=condition=Ready node/kwok-node-1 node/kwok-node-2 --timeout=1s
+  # The apiserver taints a new node not-ready; the node lifecycle controller (off: kwok nodes send
+  # no kubelet heartbeats) would lift it once Ready, so lift it here.
+  $k taint nodes --all node.kubernetes.io/not-ready:NoSchedule- >/dev/null 2>&1 || true
   wait_for "the default ServiceAccount" 60 $k -n default get serviceaccount default
   log "control plane $($k version -o json | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -1) up with 2 kwok nodes in $((SECONDS - t0)) s (kubeconfig $KUBECONFIG_FILE)"
 }

@@ -203,7 +203,7 @@ count_items() {
   (cd "$ROOT" && AWS_REGION=us-east-1 node -e '
     const { DynamoDBClient, ScanCommand } = require("@aws-sdk/client-dynamodb");
     const client = new DynamoDBClient({ endpoint: process.argv[1], region: "us-east-1" });
-    (async () => { let n = 0, key; do { const r = await client.send(new ScanCommand({ TableName: process.argv[2], Select: "COUNT", ExclusiveStartKey: key })); n += r.Count; key = r.LastEvaluatedKey; } while (key); console.log(n); })();
+    (async () => { let n = 0, key; do { const r = await client.send(new ScanCommand({ TableName: process.argv[2], Select: "COUNT", ExclusiveStartKey: key })); n += r.Count; key = r.LastEvaluatedKey; } while (key); process.stdout.write(String(n)); })();
   ' "$dynamo" "$table")
 }
 wait_items() { # expected seconds
@@ -247,7 +247,7 @@ dlq=$(cd "$ROOT" && node -e '
   const admin = new Kafka({ brokers: [process.argv[1]], logLevel: logLevel.NOTHING }).admin();
   (async () => { await admin.connect(); const topics = await admin.listTopics();
     let n = 0; if (topics.includes(process.argv[2])) for (const p of await admin.fetchTopicOffsets(process.argv[2])) n += Number(p.high) - Number(p.low);
-    console.log(n); await admin.disconnect(); })();' "$kafka" "$prefix.dlq")
+    process.stdout.write(String(n)); await admin.disconnect(); })();' "$kafka" "$prefix.dlq")
 [[ "$dlq" == 0 ]] && ok "DLQ $prefix.dlq is empty" || nok "DLQ holds $dlq messages"
 
 # ------------------------------------------------------------------ non-root, read-only root filesystem
@@ -267,3 +267,4 @@ for c in transformer writer reconciler connect; do
   fi
 done
 note "image sizes: ${sizes%; }"
+echo "  (podman proof complete)"

@@ -112,6 +112,7 @@ if want cluster; then
     cat "$WORK/cluster.out"
     passed=$((passed + $(grep -c '^  ok ' "$WORK/cluster.out")))
     while IFS= read -r line; do failed=$((failed + 1)); failures+=("${line#  FAIL  }"); done < <(grep '^  FAIL ' "$WORK/cluster.out")
+    grep -q '^  (cluster checks complete)$' "$WORK/cluster.out" || nok "cluster checks stopped before their end"
   else
     nok "control plane start"; tail -n 30 "$WORK/control-plane.log"
   fi
@@ -125,6 +126,7 @@ if want podman; then
   bash "$HERE/podman-proof.sh" "$WORK" 2>&1 | tee "$WORK/podman.out"
   passed=$((passed + $(grep -c '^  ok ' "$WORK/podman.out")))
   while IFS= read -r line; do failed=$((failed + 1)); failures+=("${line#  FAIL  }"); done < <(grep '^  FAIL ' "$WORK/podman.out")
+  grep -q '^  (podman proof complete)$' "$WORK/podman.out" || nok "podman proof stopped before its end"
   stage_end podman
 fi
 
