@@ -57,7 +57,7 @@ describe('pg2ddb connector', () => {
   it('reports usage errors, an absent connector and an unreachable Connect with their exit codes', () => {
     const unknown = connector('explode');
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain('connector needs an action: apply, status, pause, resume, stop, restart, delete (got "explode")');
+    expect(unknown.stderr).toContain('connector needs an action: apply, render, status, pause, resume, stop, restart, delete (got "explode")');
     expect(runCli(['connector', 'status'], env).status).toBe(2); // no --mapping
     const absent = connector('status', [], { PG2DDB_TOPIC_PREFIX: `${pipeline.names.prefix}x` });
     expect(absent.status).toBe(1);
