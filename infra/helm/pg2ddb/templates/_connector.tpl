@@ -20,8 +20,10 @@ Returns {"name": ..., "config": {...}} as JSON.
 {{- $slot := default (printf "pg2ddb_%s" $slug | trunc 63) $c.slotName -}}
 {{- $schema := (split "." (first $tables))._0 -}}
 {{- $signal := default (printf "%s.%s" $schema (printf "pg2ddb_signal_%s" $slug | trunc 63)) $c.signalTable -}}
+{{- $heartbeat := default (printf "%s.%s" $schema (printf "pg2ddb_heartbeat_%s" $slug | trunc 63)) $c.heartbeatTable -}}
+{{- $heartbeatParts := split "." $heartbeat -}}
 {{- $include := list -}}
-{{- range (append $tables $signal) -}}
+{{- range (concat $tables (list $signal $heartbeat)) -}}
 {{- $include = append $include (regexReplaceAll "([.*+?^${}()|\\[\\]\\\\])" . "\\${1}") -}}
 {{- end -}}
 {{- $values := dict
@@ -41,6 +43,11 @@ Returns {"name": ..., "config": {...}} as JSON.
   "snapshot.mode" ($c.snapshotMode | toString)
   "topic.replication.factor" ($v.topics.changes.replicas | toString)
   "topic.partitions" ($v.topics.changes.partitions | toString)
+  "topic.min.insync.replicas" ($v.topics.changes.minInsyncReplicas | toString)
+  "topic.retention.ms" ($v.topics.changes.retentionMs | int64 | toString)
+  "topic.max.message.bytes" ($v.topics.changes.maxEventBytes | int64 | toString)
+  "producer.max.request.size" ($v.topics.changes.maxEventBytes | int64 | toString)
+  "heartbeat.action.query" (printf "INSERT INTO \"%s\".\"%s\" (id, beat_at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at" $heartbeatParts._0 $heartbeatParts._1)
 -}}
 {{- $template := .Files.Get "files/postgres-connector.json" | fromJson -}}
 {{- $config := dict -}}
