@@ -1,4 +1,4 @@
-import { ConfigError, dynamoEnv, kafkaEnv, parsers, postgresEnv, readEnv, serviceEnv, type EnvVar } from '@pg2ddb/config';
+import { ConfigError, dynamoEnv, kafkaEnv, parsers, postgresEnv, readEnv, serviceEnv, sourceEnv, type EnvVar } from '@pg2ddb/config';
 
 const { bool, int, oneOf, string } = parsers;
 const optional = (description: string): EnvVar<string | undefined> => ({ description, default: undefined, parse: string });
@@ -9,6 +9,7 @@ export const reconcilerEnv = {
   ...dynamoEnv,
   ...postgresEnv,
   ...serviceEnv,
+  ...sourceEnv,
   PG2DDB_RECONCILE_SCHEDULE: { description: 'run reconciliations on a timer (true) or only on demand (false)', default: true, parse: bool } as EnvVar<boolean>,
   PG2DDB_RECONCILE_INTERVAL_SECONDS: { description: 'seconds between scheduled reconciliations', default: 60, parse: int(1, 86400) } as EnvVar<number>,
   PG2DDB_RECONCILE_MODE: { description: 'mode of scheduled runs: count, sample, full or recent', default: 'sample', parse: oneOf('count', 'sample', 'full', 'recent') } as EnvVar<

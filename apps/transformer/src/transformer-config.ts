@@ -1,10 +1,11 @@
-import { kafkaEnv, topicsEnv, parsers, readEnv, serviceEnv } from '@pg2ddb/config';
+import { kafkaEnv, topicsEnv, parsers, readEnv, serviceEnv, sourceEnv } from '@pg2ddb/config';
 
 /** Everything the transformer reads from its environment, validated at boot. */
 export const transformerEnv = {
   ...kafkaEnv,
   ...topicsEnv,
   ...serviceEnv,
+  ...sourceEnv,
   PG2DDB_TRANSFORMER_PARTITIONS_CONCURRENTLY: { description: 'change-topic partitions processed at once', default: 4, parse: parsers.int(1, 256) },
 };
 

@@ -1,2 +1,2 @@
 export { ConfigError, maskSecrets, parsers, readEnv, type EnvSchema, type EnvValues, type EnvVar } from './env-schema';
-export { connectEnv, dynamoEnv, kafkaEnv, postgresEnv, serviceEnv, topicsEnv } from './service-config';
+export { connectEnv, dynamoEnv, kafkaEnv, postgresEnv, serviceEnv, sourceEnv, topicsEnv } from './service-config';

@@ -32,7 +32,7 @@ export interface RepairResult {
  * below X, and every change committed after this transaction is decoded after it, so its
  * commit-side position (Debezium's lastCommitLsn) is at least this commit's end, above X.
  */
-export async function repairDrift(pg: Pool, producer: Producer, view: EntityView, drift: readonly DriftCandidate[], context: { topicPrefix: string; runId: string }): Promise<RepairResult> {
+export async function repairDrift(pg: Pool, producer: Producer, view: EntityView, drift: readonly DriftCandidate[], context: { topicPrefix: string; runId: string; sourceEpoch?: number }): Promise<RepairResult> {
   const toPut = drift.filter((candidate) => candidate.diff.kind !== 'unexpected' && candidate.sourceKey);
   const toDelete = drift.filter((candidate) => candidate.diff.kind === 'unexpected');
   const client = await pg.connect();
@@ -63,8 +63,9 @@ export async function repairDrift(pg: Pool, producer: Producer, view: EntityView
     client.release();
   }
 
-  const putVersion = formatVersion({ commitLsn: lsn, changeLsn: 0n, rank: 1 });
-  const deleteVersion = formatVersion({ commitLsn: lsn, changeLsn: 0n, rank: 0 });
+  const epoch = context.sourceEpoch ?? 0;
+  const putVersion = formatVersion({ commitLsn: lsn, changeLsn: 0n, rank: 1, epoch });
+  const deleteVersion = formatVersion({ commitLsn: lsn, changeLsn: 0n, rank: 0, epoch });
   const current = new Map<string, AttributeMap>();
   for (const row of rows) {
     try {

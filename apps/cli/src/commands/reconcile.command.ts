@@ -1,3 +1,4 @@
+import { readEnv, sourceEnv } from '@pg2ddb/config';
 import type { ReconcileMode } from '@pg2ddb/contracts';
 import { migratePg2ddbSchema } from '@pg2ddb/postgres';
 import { runReconciliation, type ReconcileReport } from '@pg2ddb/reconcile';
@@ -66,7 +67,7 @@ exit: 0 in sync, 1 drift confirmed (or in flight), 2 usage, 3 a dependency unrea
       await migratePg2ddbSchema(context.pg, settings.postgres(env));
       await producer.connect();
       const report = await runReconciliation(
-        { pg: context.pg, dynamo: context.dynamo, kafka: context.kafka, producer, mapping: context.mapping, topicPrefix: context.prefix, slot: context.slot, history: true },
+        { pg: context.pg, dynamo: context.dynamo, kafka: context.kafka, producer, mapping: context.mapping, topicPrefix: context.prefix, slot: context.slot, history: true, sourceEpoch: readEnv(sourceEnv, env).PG2DDB_SOURCE_EPOCH },
         {
           mode: mode as ReconcileMode,
           ...(target === 'all' ? {} : { entities: [target] }),
@@ -94,14 +95,17 @@ exit: 0 in sync, 1 drift confirmed (or in flight), 2 usage, 3 a dependency unrea
 };
 
 function inSync(report: ReconcileReport): boolean {
-  return report.entities.every(({ summary: { counts } }) => counts.missing + counts.unexpected + counts.mismatch + counts.inFlight === 0);
+  return report.entities.every(({ summary: { counts }, versionsAhead }) => counts.missing + counts.unexpected + counts.mismatch + counts.inFlight + versionsAhead === 0);
 }
 
 /** The seed-style verdict: counts match, samples match, consistency rate, drift by kind. */
 function verdict(report: ReconcileReport): string[] {
   const lines = [`reconciliation ${report.runId}`];
-  for (const { summary, drift, repair } of report.entities) {
+  for (const { summary, drift, repair, versionsAhead } of report.entities) {
     const { counts } = summary;
+    if (versionsAhead > 0) {
+      lines.push(`  ${versionsAhead} item(s) carry a version above the source's position: the source moved to a new WAL history; bump PG2DDB_SOURCE_EPOCH (docs/runbook.md), or every later change of them is refused as stale`);
+    }
     const rate = `${(summary.consistencyRate * 100).toFixed(2)}%`;
     const seconds = ((summary.durationMs ?? 0) / 1000).toFixed(1);
     lines.push(`${summary.entity} (${summary.mode}, ${seconds}s)`);
