@@ -4,7 +4,7 @@ export { countRows } from './count-rows';
 export { describeSourceTable, type SourceColumn, type SourceTable } from './describe-source-table';
 export { replicationReadiness, type ReplicationReadiness } from './replication-readiness';
 export { countMatching, duplicateGroups, rowsAbove, sampleKeys, type SampleKey } from './source-data-queries';
-export { currentWalLsn, readKeysetPages, readRowsByKeys, sampleRows, slotConfirmedFlushLsn, sourceColumnTypes, XMIN_COLUMN, type KeysetSource, type RawRow } from './keyset-reader';
+export { currentWalLsn, readKeysetPages, readRowsByKeys, sampleQuery, sampleRows, slotConfirmedFlushLsn, sourceColumnTypes, XMIN_COLUMN, type KeysetSource, type RawRow } from './keyset-reader';
 export { createPg2ddbDataSource, PG2DDB_MIGRATIONS, PG2DDB_SCHEMA } from './pg2ddb-data-source';
 export { migratePg2ddbSchema } from './migrate-pg2ddb-schema';
 export { latestReconciliationRuns, recordRunFinished, recordRunStarted, type ReconciliationRun } from './reconciliation-runs';
