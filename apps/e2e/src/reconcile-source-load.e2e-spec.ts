@@ -65,6 +65,14 @@ describe('reconciler load on the source', () => {
     await eventually(async () => expect(await pipeline.items()).toHaveLength(ROWS), { timeoutMs: 60_000 });
   });
 
+  it('keeps a full run within its rate limit', async () => {
+    const started = Date.now();
+    const report = await runReconciliation(context(), { mode: 'full', confirmTimeoutMs: 30_000, publish: false, maxRowsPerSecond: 5 });
+    expect(report.entities[0]?.summary.counts).toMatchObject({ checked: ROWS, matched: ROWS });
+    // 20 items at 5 per second: at least 4 s, however fast the stores answer.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3900);
+  });
+
   it('samples a large table by pages, without a sort of the whole table', async () => {
     const entity = pipeline.mapping.entities[0]!;
     const types = await sourceColumnTypes(pipeline.pg, entity.schema, entity.table);

@@ -24,6 +24,11 @@ export const reconcilerEnv = {
   PG2DDB_RECONCILE_PAGE_SIZE: { description: 'rows per Postgres keyset page', default: 1000, parse: int(10, 100_000) } as EnvVar<number>,
   PG2DDB_RECONCILE_SCAN_SEGMENTS: { description: 'DynamoDB scan segments read at once (a large table is split into ~5,000-item segments)', default: 8, parse: int(1, 1_000_000) } as EnvVar<number>,
   PG2DDB_RECONCILE_CONCURRENCY: { description: 'BatchGetItem calls in flight', default: 4, parse: int(1, 256) } as EnvVar<number>,
+  PG2DDB_RECONCILE_MAX_ROWS_PER_SECOND: {
+    description: 'rows/items a run compares per second at most, to stay within the source and table spare capacity (0: no limit)',
+    default: 0,
+    parse: int(0, 10_000_000),
+  } as EnvVar<number>,
   PG2DDB_RECONCILE_HISTORY: { description: 'keep run history in pg2ddb.reconciliation_runs (migrates the pg2ddb schema at boot)', default: true, parse: bool } as EnvVar<boolean>,
   PG2DDB_SLOT_NAME: optional("the connector's replication slot (default: derived from the topic prefix)"),
   PG2DDB_RECONCILE_ENDPOINT: { description: 'serve POST /reconcile (needs PG2DDB_RECONCILER_TOKEN)', default: false, parse: bool } as EnvVar<boolean>,

@@ -74,6 +74,7 @@ export class ReconciliationService implements OnApplicationBootstrap, OnApplicat
       pageSize: config.PG2DDB_RECONCILE_PAGE_SIZE,
       scanSegments: config.PG2DDB_RECONCILE_SCAN_SEGMENTS,
       concurrency: config.PG2DDB_RECONCILE_CONCURRENCY,
+      maxRowsPerSecond: config.PG2DDB_RECONCILE_MAX_ROWS_PER_SECOND,
       ...(config.PG2DDB_RECONCILE_RECENT_COLUMN
         ? { recent: { column: config.PG2DDB_RECONCILE_RECENT_COLUMN, windowSeconds: config.PG2DDB_RECONCILE_RECENT_WINDOW_SECONDS } }
         : {}),

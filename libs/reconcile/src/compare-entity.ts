@@ -21,6 +21,8 @@ export interface CompareOptions {
   scanSegments?: number;
   /** BatchGetItem calls in flight. */
   concurrency?: number;
+  /** At most this many rows/items compared per second (0 or absent: no limit), so a run stays within the source's and DynamoDB's spare capacity. */
+  maxRowsPerSecond?: number;
   /** Mode `full`: always run both passes, even when the counts show every row has its item. */
   bothDirections?: boolean;
   /**
@@ -68,6 +70,16 @@ export async function compareEntity(pg: Pool, dynamo: DynamoDBClient, view: Enti
   };
   const maxCandidates = options.maxCandidates ?? 10000;
   const pageSize = options.pageSize ?? 1000;
+  // Pacing: after each page, wait until the pages so far are within the allowed rate.
+  const startedAt = Date.now();
+  let paced = 0;
+  const pace = async (rows: number): Promise<void> => {
+    paced += rows;
+    const rate = options.maxRowsPerSecond ?? 0;
+    if (rate <= 0) return;
+    const wait = startedAt + (paced / rate) * 1000 - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  };
   const addCandidate = (candidate: DriftCandidate) => {
     if (result.candidates.length < maxCandidates) result.candidates.push(candidate);
     else result.overflow++;
@@ -93,6 +105,7 @@ export async function compareEntity(pg: Pool, dynamo: DynamoDBClient, view: Enti
       else result.matched++;
     });
     options.onProgress?.({ phase: 'rows', done: result.checked });
+    await pace(rows.length);
   };
 
   if (options.mode === 'sample') {
@@ -146,6 +159,7 @@ export async function compareEntity(pg: Pool, dynamo: DynamoDBClient, view: Enti
     }
     scanned += items.length;
     options.onProgress?.({ phase: 'items', done: scanned });
+    await pace(items.length);
   });
   const rowsAfter = await countRows(pg, view.source.schema, view.source.table);
   if (!options.bothDirections && rowsBefore === backed && rowsAfter === backed) return result;
@@ -170,6 +184,7 @@ export async function compareEntity(pg: Pool, dynamo: DynamoDBClient, view: Enti
       addCandidate({ key: want.key, sourceKey: want.sourceKey, diff: diffItems(want.item, undefined)! });
     });
     options.onProgress?.({ phase: 'rows', done: comparedByScan.checked });
+    await pace(rows.length);
   });
   result.checked = comparedByScan.checked;
   return result;

@@ -53,6 +53,8 @@ export interface ReconcileRequest {
   pageSize?: number;
   scanSegments?: number;
   concurrency?: number;
+  /** Rows/items compared per second at most (0 or absent: no limit). */
+  maxRowsPerSecond?: number;
   onProgress?: (progress: { entity: string; phase: 'rows' | 'items' | 'confirming' | 'repairing'; done: number; total?: number }) => void;
 }
 
@@ -158,6 +160,7 @@ async function compareOne(context: ReconcileContext, request: ReconcileRequest, 
     ...(request.pageSize ? { pageSize: request.pageSize } : {}),
     ...(request.scanSegments ? { scanSegments: request.scanSegments } : {}),
     ...(request.concurrency ? { concurrency: request.concurrency } : {}),
+    ...(request.maxRowsPerSecond ? { maxRowsPerSecond: request.maxRowsPerSecond } : {}),
     ...(request.bothDirections ? { bothDirections: true } : {}),
     ...(request.onProgress ? { onProgress: (p) => request.onProgress!({ entity: entity.name, ...p, ...(total !== undefined ? { total } : {}) }) } : {}),
   };

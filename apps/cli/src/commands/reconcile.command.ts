@@ -33,6 +33,7 @@ reported as in flight. One drift event per confirmed item and one summary go to 
   --page-size N      rows per Postgres page (default 1000); --segments N DynamoDB scan segments
                      read at once (default 8; a large table is split into ~5,000-item segments)
   --concurrency N    BatchGetItem calls in flight (default 4)
+  --max-rate N       compare at most N rows/items per second (default 0: no limit)
 Progress and ETA go to stderr.
 
 exit: 0 in sync, 1 drift confirmed (or in flight), 2 usage, 3 a dependency unreachable`,
@@ -49,6 +50,7 @@ exit: 0 in sync, 1 drift confirmed (or in flight), 2 usage, 3 a dependency unrea
     'page-size': { type: 'string' },
     segments: { type: 'string' },
     concurrency: { type: 'string' },
+    'max-rate': { type: 'string' },
   },
   async run({ values, positionals, env, print, json, emitJson }) {
     const target = positionals[0];
@@ -79,6 +81,7 @@ exit: 0 in sync, 1 drift confirmed (or in flight), 2 usage, 3 a dependency unrea
           pageSize: numberOption(values, 'page-size', 1000, { min: 10, integer: true }),
           scanSegments: numberOption(values, 'segments', 8, { min: 1, integer: true }),
           concurrency: numberOption(values, 'concurrency', 4, { min: 1, integer: true }),
+          maxRowsPerSecond: numberOption(values, 'max-rate', 0, { min: 0 }),
           onProgress: (p) => progress.update(p),
         },
       );
