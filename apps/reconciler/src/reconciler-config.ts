@@ -1,4 +1,4 @@
-import { ConfigError, dynamoEnv, kafkaEnv, parsers, postgresEnv, readEnv, serviceEnv, type EnvVar } from '@pg2ddb/config';
+import { ConfigError, dynamoEnv, kafkaEnv, parsers, postgresEnv, readEnv, serviceEnv, sourceEnv, type EnvVar } from '@pg2ddb/config';
 
 const { bool, int, oneOf, string } = parsers;
 const optional = (description: string): EnvVar<string | undefined> => ({ description, default: undefined, parse: string });
@@ -9,6 +9,7 @@ export const reconcilerEnv = {
   ...dynamoEnv,
   ...postgresEnv,
   ...serviceEnv,
+  ...sourceEnv,
   PG2DDB_RECONCILE_SCHEDULE: { description: 'run reconciliations on a timer (true) or only on demand (false)', default: true, parse: bool } as EnvVar<boolean>,
   PG2DDB_RECONCILE_INTERVAL_SECONDS: { description: 'seconds between scheduled reconciliations', default: 60, parse: int(1, 86400) } as EnvVar<number>,
   PG2DDB_RECONCILE_MODE: { description: 'mode of scheduled runs: count, sample, full or recent', default: 'sample', parse: oneOf('count', 'sample', 'full', 'recent') } as EnvVar<
@@ -23,6 +24,11 @@ export const reconcilerEnv = {
   PG2DDB_RECONCILE_PAGE_SIZE: { description: 'rows per Postgres keyset page', default: 1000, parse: int(10, 100_000) } as EnvVar<number>,
   PG2DDB_RECONCILE_SCAN_SEGMENTS: { description: 'DynamoDB scan segments read at once (a large table is split into ~5,000-item segments)', default: 8, parse: int(1, 1_000_000) } as EnvVar<number>,
   PG2DDB_RECONCILE_CONCURRENCY: { description: 'BatchGetItem calls in flight', default: 4, parse: int(1, 256) } as EnvVar<number>,
+  PG2DDB_RECONCILE_MAX_ROWS_PER_SECOND: {
+    description: 'rows/items a run compares per second at most, to stay within the source and table spare capacity (0: no limit)',
+    default: 0,
+    parse: int(0, 10_000_000),
+  } as EnvVar<number>,
   PG2DDB_RECONCILE_HISTORY: { description: 'keep run history in pg2ddb.reconciliation_runs (migrates the pg2ddb schema at boot)', default: true, parse: bool } as EnvVar<boolean>,
   PG2DDB_SLOT_NAME: optional("the connector's replication slot (default: derived from the topic prefix)"),
   PG2DDB_CONNECT_URL: { description: "Kafka Connect REST URL: when set, /metrics reports the connector's and its tasks' state (pg2ddb_connector_state)", default: undefined, parse: parsers.url } as EnvVar<string | undefined>,

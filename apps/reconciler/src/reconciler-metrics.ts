@@ -9,6 +9,7 @@ export class ReconcilerMetrics {
   private readonly lastRun: Gauge<'entity' | 'mode'>;
   private readonly lastDrift: Gauge<'entity' | 'kind'>;
   private readonly failures: Counter<'entity'>;
+  private readonly versionsAhead: Gauge<'entity'>;
 
   constructor(registry: Registry) {
     this.driftItems = new Counter({
@@ -41,6 +42,12 @@ export class ReconcilerMetrics {
       labelNames: ['entity', 'mode'],
       registers: [registry],
     });
+    this.versionsAhead = new Gauge({
+      name: 'pg2ddb_reconciler_versions_ahead_items',
+      help: 'Items of the last run whose _ver is above the source position: the source moved to a new cluster without a new PG2DDB_SOURCE_EPOCH (alert on > 0)',
+      labelNames: ['entity'],
+      registers: [registry],
+    });
     this.failures = new Counter({ name: 'pg2ddb_reconciler_run_failures_total', help: 'Runs that failed with an error', labelNames: ['entity'], registers: [registry] });
   }
 
@@ -55,6 +62,7 @@ export class ReconcilerMetrics {
     this.consistency.set({ entity, mode }, consistencyRate);
     this.duration.set({ entity, mode }, (durationMs ?? 0) / 1000);
     this.lastRun.set({ entity, mode }, Date.parse(finishedAt) / 1000);
+    if (mode !== 'count') this.versionsAhead.set({ entity }, report.versionsAhead);
   }
 
   /** Counts a failed run. */

@@ -74,6 +74,7 @@ export class ReconciliationService implements OnApplicationBootstrap, OnApplicat
       pageSize: config.PG2DDB_RECONCILE_PAGE_SIZE,
       scanSegments: config.PG2DDB_RECONCILE_SCAN_SEGMENTS,
       concurrency: config.PG2DDB_RECONCILE_CONCURRENCY,
+      maxRowsPerSecond: config.PG2DDB_RECONCILE_MAX_ROWS_PER_SECOND,
       ...(config.PG2DDB_RECONCILE_RECENT_COLUMN
         ? { recent: { column: config.PG2DDB_RECONCILE_RECENT_COLUMN, windowSeconds: config.PG2DDB_RECONCILE_RECENT_WINDOW_SECONDS } }
         : {}),
@@ -87,6 +88,7 @@ export class ReconciliationService implements OnApplicationBootstrap, OnApplicat
         mapping: this.mapping,
         topicPrefix: config.PG2DDB_TOPIC_PREFIX,
         history: config.PG2DDB_RECONCILE_HISTORY,
+        sourceEpoch: config.PG2DDB_SOURCE_EPOCH,
         ...(config.PG2DDB_SLOT_NAME ? { slot: config.PG2DDB_SLOT_NAME } : {}),
       },
       request,
@@ -95,6 +97,12 @@ export class ReconciliationService implements OnApplicationBootstrap, OnApplicat
         for (const entity of report.entities) {
           this.metrics.record(entity);
           const { counts, consistencyRate } = entity.summary;
+          if (entity.versionsAhead > 0) {
+            this.logger.error(
+              `${entity.versionsAhead} item(s) of ${entity.summary.entity} carry a version above the source's position: the source moved to a new WAL history; bump PG2DDB_SOURCE_EPOCH (docs/runbook.md) or every later change of them is refused as stale`,
+              { runId: report.runId },
+            );
+          }
           this.logger.log(`reconciliation ${entity.summary.mode} ${entity.summary.entity}: checked ${counts.checked}, rate ${consistencyRate}`, {
             runId: report.runId,
             ...counts,

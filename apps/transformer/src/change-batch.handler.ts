@@ -20,6 +20,7 @@ import { transformMessage } from './transform-message';
 export class ChangeBatchHandler {
   private readonly logger = new Logger(ChangeBatchHandler.name);
   private readonly topics: ReturnType<typeof topicNames>;
+  private readonly sourceEpoch: number;
 
   constructor(
     @Inject(TRANSFORMER_CONFIG) config: TransformerConfig,
@@ -28,6 +29,7 @@ export class ChangeBatchHandler {
     @Inject(TransformerMetrics) private readonly metrics: TransformerMetrics,
   ) {
     this.topics = topicNames(config.PG2DDB_TOPIC_PREFIX);
+    this.sourceEpoch = config.PG2DDB_SOURCE_EPOCH;
   }
 
   @EventPattern('changes')
@@ -39,7 +41,7 @@ export class ChangeBatchHandler {
     let mapped = 0;
     const ops = new Map<string, number>();
     for (const message of batch.messages) {
-      const outcome = transformMessage(this.mapping, batch.topic, batch.partition, message);
+      const outcome = transformMessage(this.mapping, batch.topic, batch.partition, message, this.sourceEpoch);
       if (outcome.kind === 'skip') {
         skipped++;
       } else if (outcome.kind === 'dead') {

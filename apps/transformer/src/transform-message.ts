@@ -14,7 +14,7 @@ export type TransformOutcome =
  * One Debezium message → its write commands, or the reason it cannot be mapped. Never throws:
  * a bad message must not stop the line (invariant 5).
  */
-export function transformMessage(mapping: CompiledMapping, topic: string, partition: number, message: KafkaMessage): TransformOutcome {
+export function transformMessage(mapping: CompiledMapping, topic: string, partition: number, message: KafkaMessage, sourceEpoch = 0): TransformOutcome {
   if (message.value === null || message.value.length === 0) return { kind: 'skip' }; // Kafka tombstone
   let envelope: DebeziumEnvelope;
   try {
@@ -26,7 +26,7 @@ export function transformMessage(mapping: CompiledMapping, topic: string, partit
     const { payload } = envelope;
     if (payload.op === 'm') return { kind: 'skip' };
     checkEventKey(message.key, envelope);
-    const version = sourceVersion(payload.source, payload.op);
+    const version = sourceVersion(payload.source, payload.op, sourceEpoch);
     const source: SourceCoordinates = {
       topic,
       partition,

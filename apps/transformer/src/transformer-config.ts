@@ -1,4 +1,4 @@
-import { consumerEnv, kafkaEnv, topicsEnv, parsers, readEnv, serviceEnv } from '@pg2ddb/config';
+import { consumerEnv, kafkaEnv, topicsEnv, parsers, readEnv, serviceEnv, sourceEnv } from '@pg2ddb/config';
 
 /** Everything the transformer reads from its environment, validated at boot. */
 export const transformerEnv = {
@@ -6,6 +6,7 @@ export const transformerEnv = {
   ...topicsEnv,
   ...consumerEnv,
   ...serviceEnv,
+  ...sourceEnv,
   PG2DDB_TRANSFORMER_PARTITIONS_CONCURRENTLY: { description: 'change-topic partitions processed at once', default: 4, parse: parsers.int(1, 256) },
 };
 

@@ -24,6 +24,9 @@ export class WriterMetrics {
       labelNames: ['outcome'],
       registers: [registry],
     });
+    // Every outcome is exported from the start, so the stale-command ratio an alert computes
+    // (stale / all) is defined, and 0, before the first stale command.
+    for (const outcome of ['applied', 'stale', 'superseded', 'dead_lettered']) this.commands.inc({ outcome }, 0);
     this.itemsPerSecond = new Gauge({
       name: 'pg2ddb_writer_items_written_per_second',
       help: 'Commands applied to DynamoDB per second over the last 10 s (rate(pg2ddb_writer_commands_total{outcome="applied"}) says the same)',

@@ -80,3 +80,16 @@ export const serviceEnv = {
 export const connectEnv = {
   PG2DDB_CONNECT_URL: { description: 'Kafka Connect REST URL', default: 'http://127.0.0.1:8083', parse: url } as EnvVar<string>,
 };
+
+/**
+ * The source's WAL history: bump it (0 → 1 → …) when the source moves to a new cluster whose LSNs
+ * restart lower (docs/runbook.md, "Moving the source to a new cluster"). Every service that makes
+ * source versions (transformer, reconciler repair) must use the same value.
+ */
+export const sourceEnv = {
+  PG2DDB_SOURCE_EPOCH: {
+    description: 'source epoch (0-65535) carried in every source version; bump it when the source moves to a new cluster',
+    default: 0,
+    parse: int(0, 0xffff),
+  } as EnvVar<number>,
+};

@@ -1,6 +1,7 @@
 import type { WriteCommand } from './write-command';
 
-const VERSION = /^[0-9a-f]{32}[01]$/;
+// 33 hex characters, or 37 with the 4-digit source epoch in front (see libs/sync source-version.ts).
+const VERSION = /^(?:[0-9a-f]{4})?[0-9a-f]{32}[01]$/;
 
 /**
  * Checks that a decoded message has the shape of a write command; returns what is wrong, or

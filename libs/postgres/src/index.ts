@@ -5,7 +5,7 @@ export { describeSourceTable, type SourceColumn, type SourceTable } from './desc
 export { replicationReadiness, type ReplicationReadiness } from './replication-readiness';
 export { readReplicationSlots, type ReplicationSlotState } from './replication-slots';
 export { countMatching, duplicateGroups, rowsAbove, sampleKeys, type SampleKey } from './source-data-queries';
-export { currentWalLsn, readKeysetPages, readRowsByKeys, sampleRows, slotConfirmedFlushLsn, sourceColumnTypes, XMIN_COLUMN, type KeysetSource, type RawRow } from './keyset-reader';
+export { currentWalLsn, readKeysetPages, readRowsByKeys, sampleQuery, sampleRows, slotConfirmedFlushLsn, sourceColumnTypes, XMIN_COLUMN, type KeysetSource, type RawRow } from './keyset-reader';
 export { createPg2ddbDataSource, PG2DDB_MIGRATIONS, PG2DDB_SCHEMA } from './pg2ddb-data-source';
 export { migratePg2ddbSchema } from './migrate-pg2ddb-schema';
 export { listRunHistory, RunHistory, type ListRunHistoryOptions, type RunHistoryEntry } from './run-history';

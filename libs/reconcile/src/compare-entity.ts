@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { AttributeMap, ReconcileMode } from '@pg2ddb/contracts';
+import { RESERVED_ATTRIBUTES, type AttributeMap, type ReconcileMode } from '@pg2ddb/contracts';
 import { batchGetItems, scanEntityItems } from '@pg2ddb/dynamo';
 import { countRows, readKeysetPages, readRowsByKeys, sampleRows, type RawRow } from '@pg2ddb/postgres';
 import { diffItems } from '@pg2ddb/sync';
@@ -21,8 +21,15 @@ export interface CompareOptions {
   scanSegments?: number;
   /** BatchGetItem calls in flight. */
   concurrency?: number;
+  /** At most this many rows/items compared per second (0 or absent: no limit), so a run stays within the source's and DynamoDB's spare capacity. */
+  maxRowsPerSecond?: number;
   /** Mode `full`: always run both passes, even when the counts show every row has its item. */
   bothDirections?: boolean;
+  /**
+   * The highest version the source can have produced yet (its current WAL position in the
+   * configured epoch): compared items whose `_ver` is above it are counted in `versionsAhead`.
+   */
+  sourcePosition?: string;
   /** At most this many candidates are kept for confirmation; the rest are counted as unconfirmed. */
   maxCandidates?: number;
   onProgress?: (progress: { phase: 'rows' | 'items'; done: number }) => void;
@@ -37,6 +44,12 @@ export interface CompareResult {
   overflow: number;
   /** Rows the mapping refuses (their changes sit in the DLQ): not compared. */
   unmappable: number;
+  /**
+   * Compared items whose `_ver` is above `sourcePosition`: written from a WAL history the source no
+   * longer has (it moved to a new cluster without a new PG2DDB_SOURCE_EPOCH). The writer refuses
+   * every later change of such an item as stale, so it is frozen even while its values still match.
+   */
+  versionsAhead: number;
 }
 
 /**
@@ -50,9 +63,23 @@ export interface CompareResult {
  *     BatchGetItem to name the rows that have no item (rows → items: missing).
  */
 export async function compareEntity(pg: Pool, dynamo: DynamoDBClient, view: EntityView, options: CompareOptions): Promise<CompareResult> {
-  const result: CompareResult = { checked: 0, matched: 0, candidates: [], overflow: 0, unmappable: 0 };
+  const result: CompareResult = { checked: 0, matched: 0, candidates: [], overflow: 0, unmappable: 0, versionsAhead: 0 };
+  const checkVersion = (item: AttributeMap | undefined) => {
+    const version = item?.[RESERVED_ATTRIBUTES.version];
+    if (options.sourcePosition !== undefined && version && 'S' in version && version.S > options.sourcePosition) result.versionsAhead++;
+  };
   const maxCandidates = options.maxCandidates ?? 10000;
   const pageSize = options.pageSize ?? 1000;
+  // Pacing: after each page, wait until the pages so far are within the allowed rate.
+  const startedAt = Date.now();
+  let paced = 0;
+  const pace = async (rows: number): Promise<void> => {
+    paced += rows;
+    const rate = options.maxRowsPerSecond ?? 0;
+    if (rate <= 0) return;
+    const wait = startedAt + (paced / rate) * 1000 - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  };
   const addCandidate = (candidate: DriftCandidate) => {
     if (result.candidates.length < maxCandidates) result.candidates.push(candidate);
     else result.overflow++;
@@ -72,11 +99,13 @@ export async function compareEntity(pg: Pool, dynamo: DynamoDBClient, view: Enti
     const children = await childrenOf(pg, view, rows);
     expected.forEach((want, index) => {
       result.checked++;
+      checkVersion(actual[index]);
       const diff = diffWithChildren(view, want.item, actual[index], children);
       if (diff) addCandidate({ key: want.key, sourceKey: want.sourceKey, diff });
       else result.matched++;
     });
     options.onProgress?.({ phase: 'rows', done: result.checked });
+    await pace(rows.length);
   };
 
   if (options.mode === 'sample') {
@@ -122,6 +151,7 @@ export async function compareEntity(pg: Pool, dynamo: DynamoDBClient, view: Enti
       const key = keyOf(view, item);
       const expected = expectedByKey.get(keyIdentity(view, key));
       result.checked++;
+      checkVersion(item);
       if (expected) backed++;
       const diff = diffWithChildren(view, expected?.item, item, children);
       if (diff) addCandidate({ key, sourceKey: expected?.sourceKey ?? sourceKey, diff });
@@ -129,6 +159,7 @@ export async function compareEntity(pg: Pool, dynamo: DynamoDBClient, view: Enti
     }
     scanned += items.length;
     options.onProgress?.({ phase: 'items', done: scanned });
+    await pace(items.length);
   });
   const rowsAfter = await countRows(pg, view.source.schema, view.source.table);
   if (!options.bothDirections && rowsBefore === backed && rowsAfter === backed) return result;
@@ -153,6 +184,7 @@ export async function compareEntity(pg: Pool, dynamo: DynamoDBClient, view: Enti
       addCandidate({ key: want.key, sourceKey: want.sourceKey, diff: diffItems(want.item, undefined)! });
     });
     options.onProgress?.({ phase: 'rows', done: comparedByScan.checked });
+    await pace(rows.length);
   });
   result.checked = comparedByScan.checked;
   return result;

@@ -8,6 +8,10 @@ import type { DriftCandidate } from './drift-candidate';
 import { readExpectedChildren, type ExpectedChildren } from './embedded-children';
 import { expectedItem, keyIdentity, type EntityView } from './entity-view';
 
+/** How long a repair waits for its row (or table) locks, and runs a statement, on the source. */
+export const REPAIR_LOCK_TIMEOUT_MS = 2000;
+export const REPAIR_STATEMENT_TIMEOUT_MS = 30000;
+
 /** What a repair sent through the pipeline. */
 export interface RepairResult {
   /** Items re-put from their row. */
@@ -32,7 +36,7 @@ export interface RepairResult {
  * below X, and every change committed after this transaction is decoded after it, so its
  * commit-side position (Debezium's lastCommitLsn) is at least this commit's end, above X.
  */
-export async function repairDrift(pg: Pool, producer: Producer, view: EntityView, drift: readonly DriftCandidate[], context: { topicPrefix: string; runId: string }): Promise<RepairResult> {
+export async function repairDrift(pg: Pool, producer: Producer, view: EntityView, drift: readonly DriftCandidate[], context: { topicPrefix: string; runId: string; sourceEpoch?: number; lockTimeoutMs?: number; statementTimeoutMs?: number }): Promise<RepairResult> {
   const toPut = drift.filter((candidate) => candidate.diff.kind !== 'unexpected' && candidate.sourceKey);
   const toDelete = drift.filter((candidate) => candidate.diff.kind === 'unexpected');
   const client = await pg.connect();
@@ -41,6 +45,10 @@ export async function repairDrift(pg: Pool, producer: Producer, view: EntityView
   let children: ExpectedChildren | undefined;
   try {
     await client.query('BEGIN');
+    // Never queue behind a long transaction on the primary (a waiting SHARE lock would block every
+    // writer queued behind it) and never run long: give up, name the cause, let the next run retry.
+    await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(context.lockTimeoutMs ?? REPAIR_LOCK_TIMEOUT_MS))}`);
+    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(context.statementTimeoutMs ?? REPAIR_STATEMENT_TIMEOUT_MS))}`);
     if (toDelete.length > 0) await client.query(`LOCK TABLE ${quoteIdent(view.source.schema)}.${quoteIdent(view.source.table)} IN SHARE MODE`);
     rows = await readRowsByKeys(
       client,
@@ -58,13 +66,21 @@ export async function repairDrift(pg: Pool, producer: Producer, view: EntityView
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
+    const code = (error as { code?: unknown }).code;
+    if (code === '55P03' || code === '57014') {
+      throw new Error(
+        `repair of ${view.source.schema}.${view.source.table} gave up: ${code === '55P03' ? 'its locks were held by another transaction' : 'it ran too long'} (lock_timeout ${context.lockTimeoutMs ?? REPAIR_LOCK_TIMEOUT_MS} ms, statement_timeout ${context.statementTimeoutMs ?? REPAIR_STATEMENT_TIMEOUT_MS} ms); nothing was written, the next run retries`,
+        { cause: error },
+      );
+    }
     throw error;
   } finally {
     client.release();
   }
 
-  const putVersion = formatVersion({ commitLsn: lsn, changeLsn: 0n, rank: 1 });
-  const deleteVersion = formatVersion({ commitLsn: lsn, changeLsn: 0n, rank: 0 });
+  const epoch = context.sourceEpoch ?? 0;
+  const putVersion = formatVersion({ commitLsn: lsn, changeLsn: 0n, rank: 1, epoch });
+  const deleteVersion = formatVersion({ commitLsn: lsn, changeLsn: 0n, rank: 0, epoch });
   const current = new Map<string, AttributeMap>();
   for (const row of rows) {
     try {

@@ -4,7 +4,8 @@ import { changeTopic, topicNames, writeCommandKey, type DriftEvent, type DriftSu
 import { countItems } from '@pg2ddb/dynamo';
 import { defaultSlotName } from '@pg2ddb/kafka';
 import type { CompiledEntity, CompiledMapping } from '@pg2ddb/mapping';
-import { countRows, recordRunFinished, recordRunStarted, sourceColumnTypes } from '@pg2ddb/postgres';
+import { countRows, currentWalLsn, recordRunFinished, recordRunStarted, sourceColumnTypes } from '@pg2ddb/postgres';
+import { formatVersion } from '@pg2ddb/sync';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 
@@ -30,6 +31,8 @@ export interface ReconcileContext {
   slot?: string;
   /** Keep run history in `pg2ddb.reconciliation_runs` (migrate first). */
   history?: boolean;
+  /** The source epoch (PG2DDB_SOURCE_EPOCH) the transformer stamps into versions; repairs use it too. */
+  sourceEpoch?: number;
 }
 
 /** What to run. */
@@ -50,6 +53,8 @@ export interface ReconcileRequest {
   pageSize?: number;
   scanSegments?: number;
   concurrency?: number;
+  /** Rows/items compared per second at most (0 or absent: no limit). */
+  maxRowsPerSecond?: number;
   onProgress?: (progress: { entity: string; phase: 'rows' | 'items' | 'confirming' | 'repairing'; done: number; total?: number }) => void;
 }
 
@@ -58,6 +63,11 @@ export interface EntityReport {
   summary: DriftSummary;
   /** Confirmed drift (also published, one event each). */
   drift: DriftEvent[];
+  /**
+   * Items whose `_ver` is above the source's current position (see `CompareResult.versionsAhead`):
+   * the source moved to a new WAL history; bump PG2DDB_SOURCE_EPOCH (docs/runbook.md). 0 in mode `count`.
+   */
+  versionsAhead: number;
   repair?: RepairResult;
 }
 
@@ -136,7 +146,7 @@ async function countOne(context: ReconcileContext, runId: string, entity: Compil
     countRows(context.pg, entity.schema, entity.table),
     countItems(context.dynamo, context.mapping.table.name, { attribute: entity.entityType.attribute, value: entity.entityType.value }),
   ]);
-  return { summary: countSummary({ runId, table: context.mapping.table.name, entity: entity.name, rows, items, startedAt, finishedAt: new Date() }), drift: [] };
+  return { summary: countSummary({ runId, table: context.mapping.table.name, entity: entity.name, rows, items, startedAt, finishedAt: new Date() }), drift: [], versionsAhead: 0 };
 }
 
 async function compareOne(context: ReconcileContext, request: ReconcileRequest, runId: string, entity: CompiledEntity, startedAt: Date): Promise<EntityReport> {
@@ -150,10 +160,14 @@ async function compareOne(context: ReconcileContext, request: ReconcileRequest, 
     ...(request.pageSize ? { pageSize: request.pageSize } : {}),
     ...(request.scanSegments ? { scanSegments: request.scanSegments } : {}),
     ...(request.concurrency ? { concurrency: request.concurrency } : {}),
+    ...(request.maxRowsPerSecond ? { maxRowsPerSecond: request.maxRowsPerSecond } : {}),
     ...(request.bothDirections ? { bothDirections: true } : {}),
     ...(request.onProgress ? { onProgress: (p) => request.onProgress!({ entity: entity.name, ...p, ...(total !== undefined ? { total } : {}) }) } : {}),
   };
-  const compared = await compareEntity(context.pg, context.dynamo, view, options);
+  // Above this, no version can come from the source as it is now: every change is at most here.
+  const epoch = context.sourceEpoch ?? 0;
+  const sourcePosition = formatVersion({ commitLsn: await currentWalLsn(context.pg), changeLsn: (1n << 64n) - 1n, rank: 1, epoch });
+  const compared = await compareEntity(context.pg, context.dynamo, view, { ...options, sourcePosition });
 
   let confirmed: DriftCandidate[] = [];
   let inFlight = compared.overflow;
@@ -169,7 +183,7 @@ async function compareOne(context: ReconcileContext, request: ReconcileRequest, 
   let repair: RepairResult | undefined;
   if (request.repair && confirmed.length > 0) {
     request.onProgress?.({ entity: entity.name, phase: 'repairing', done: confirmed.length });
-    repair = await repairDrift(context.pg, context.producer, view, confirmed, { topicPrefix: context.topicPrefix, runId });
+    repair = await repairDrift(context.pg, context.producer, view, confirmed, { topicPrefix: context.topicPrefix, runId, sourceEpoch: context.sourceEpoch ?? 0 });
   }
 
   const finishedAt = new Date();
@@ -191,7 +205,7 @@ async function compareOne(context: ReconcileContext, request: ReconcileRequest, 
     consistencyRate: checked === 0 ? 1 : matched / checked,
     durationMs: finishedAt.getTime() - startedAt.getTime(),
   };
-  return { summary, drift, ...(repair ? { repair } : {}) };
+  return { summary, drift, versionsAhead: compared.versionsAhead, ...(repair ? { repair } : {}) };
 }
 
 function driftEvent(view: EntityView, candidate: DriftCandidate, runId: string, mode: ReconcileMode, detectedAt: string): DriftEvent {

@@ -4,6 +4,8 @@ export {
   formatVersion,
   isSnapshot,
   parseVersion,
+  EPOCH_ZERO_LSN_LIMIT,
+  MAX_SOURCE_EPOCH,
   sourceVersion,
   versionParts,
   type VersionParts,

@@ -1,9 +1,22 @@
 import type { DebeziumSource } from '@pg2ddb/contracts';
-import { formatLsn, isSnapshot, parseVersion, sourceVersion } from './source-version';
+import { formatLsn, formatVersion, isSnapshot, parseVersion, sourceVersion } from './source-version';
 
 const base: DebeziumSource = { ts_ms: 0, db: 'pg2ddb', schema: 'public', table: 't' };
 
 describe('sourceVersion', () => {
+  it('puts every change of a later source epoch above every change of an earlier one, whatever the LSNs', () => {
+    // The old cluster was far ahead (LSN 0xFFFF/0, just under 2^48); the new one restarts low.
+    const old = sourceVersion({ ...base, lsn: 0xffff00000000, sequence: '["281470681743360","281470681743360"]' }, 'u');
+    const moved = sourceVersion({ ...base, lsn: 100, sequence: '["50","100"]' }, 'u', 1);
+    const movedAgain = sourceVersion({ ...base, lsn: 10, sequence: '["5","10"]' }, 'd', 2);
+    expect(old).toHaveLength(33); // epoch 0 keeps the original format: stored items stay comparable
+    expect(moved).toBe(`0001${'0'.repeat(14)}32${'0'.repeat(14)}641`);
+    expect(old < moved && moved < movedAgain).toBe(true);
+    expect(parseVersion(moved)).toEqual({ commitLsn: 50n, changeLsn: 100n, rank: 1, epoch: 1 });
+    expect(parseVersion(old).epoch).toBeUndefined();
+    expect(() => formatVersion({ commitLsn: 1n, changeLsn: 1n, rank: 1, epoch: 0x10000 })).toThrow('source epoch 65536 is not an integer from 0 to 65535');
+  });
+
   it('orders by commit position before the change LSN (interleaved transactions)', () => {
     // Transaction A commits first but its change has the higher LSN; B's change is older in the WAL
     // but B committed later, so B must win.

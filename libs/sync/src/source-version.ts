@@ -17,19 +17,34 @@ import { Pg2ddbError } from '@pg2ddb/errors';
  *
  * Each part is fixed-width lowercase hex, so comparing two versions as plain strings — as a
  * DynamoDB condition expression does — compares them numerically.
+ *
+ * The source epoch (PG2DDB_SOURCE_EPOCH) counts WAL histories: LSNs restart lower when the source
+ * moves to a new cluster (dump/restore, blue/green, an upgrade by logical replication), so every
+ * change after the move would look older than what DynamoDB holds. Epoch 0 keeps the original
+ * 33-character format, so items written before epochs existed stay comparable; epoch N ≥ 1 puts N
+ * as 4 hex digits in front (37 characters). An epoch-0 version starts with `0000` as long as its
+ * LSN is below 2^48 (`10000/0`, 256 TiB of WAL), so it sorts below every epoch ≥ 1 version.
  */
 export interface VersionParts {
   commitLsn: bigint;
   changeLsn: bigint;
   rank: 0 | 1;
+  /** The source epoch (0 when absent). */
+  epoch?: number;
 }
+
+/** The highest source epoch: 4 hex digits. */
+export const MAX_SOURCE_EPOCH = 0xffff;
+/** Epoch-0 LSNs must stay below this for epoch ≥ 1 versions to sort above them. */
+export const EPOCH_ZERO_LSN_LIMIT = 1n << 48n;
+const VERSION_FORMAT = /^(?:[0-9a-f]{4})?[0-9a-f]{32}[01]$/;
 
 const LSN_WIDTH = 16;
 const MAX_LSN = (1n << 64n) - 1n;
 
-/** The version of one Debezium change event. Throws when the event carries no usable position. */
-export function sourceVersion(source: DebeziumSource, op: DebeziumOp): string {
-  return formatVersion(versionParts(source, op));
+/** The version of one Debezium change event in a source epoch. Throws when the event carries no usable position. */
+export function sourceVersion(source: DebeziumSource, op: DebeziumOp, epoch = 0): string {
+  return formatVersion({ ...versionParts(source, op), epoch });
 }
 
 /** The parts of a change event's version (see the module comment for the rules). */
@@ -53,18 +68,24 @@ export function versionParts(source: DebeziumSource, op: DebeziumOp): VersionPar
   return { commitLsn: lastCommit ?? changeLsn, changeLsn, rank };
 }
 
-/** Fixed-width hex rendering of version parts; string order equals numeric order. */
+/** Fixed-width hex rendering of version parts; string order equals (epoch, commit, change, rank) order. */
 export function formatVersion(parts: VersionParts): string {
-  return `${hex(parts.commitLsn)}${hex(parts.changeLsn)}${parts.rank}`;
+  const epoch = parts.epoch ?? 0;
+  if (!Number.isInteger(epoch) || epoch < 0 || epoch > MAX_SOURCE_EPOCH) throw positionError(`source epoch ${epoch} is not an integer from 0 to ${MAX_SOURCE_EPOCH}`);
+  const body = `${hex(parts.commitLsn)}${hex(parts.changeLsn)}${parts.rank}`;
+  return epoch === 0 ? body : `${epoch.toString(16).padStart(4, '0')}${body}`;
 }
 
 /** The inverse of formatVersion. Throws on anything that is not a version string. */
 export function parseVersion(version: string): VersionParts {
-  if (!/^[0-9a-f]{32}[01]$/.test(version)) throw positionError(`not a source version: ${JSON.stringify(version)}`);
+  if (!VERSION_FORMAT.test(version)) throw positionError(`not a source version: ${JSON.stringify(version)}`);
+  const epoch = version.length === 37 ? Number.parseInt(version.slice(0, 4), 16) : 0;
+  const body = version.length === 37 ? version.slice(4) : version;
   return {
-    commitLsn: BigInt(`0x${version.slice(0, LSN_WIDTH)}`),
-    changeLsn: BigInt(`0x${version.slice(LSN_WIDTH, 2 * LSN_WIDTH)}`),
-    rank: version.endsWith('0') ? 0 : 1,
+    commitLsn: BigInt(`0x${body.slice(0, LSN_WIDTH)}`),
+    changeLsn: BigInt(`0x${body.slice(LSN_WIDTH, 2 * LSN_WIDTH)}`),
+    rank: body.endsWith('0') ? 0 : 1,
+    ...(epoch === 0 ? {} : { epoch }),
   };
 }
 

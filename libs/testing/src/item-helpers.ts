@@ -1,6 +1,7 @@
 import type { AttributeMap, AttributeValue } from '@pg2ddb/contracts';
 
-const VERSION = /^[0-9a-f]{32}[01]$/;
+// 33 hex characters, or 37 with the 4-digit source epoch in front (see libs/sync source-version.ts).
+const VERSION = /^(?:[0-9a-f]{4})?[0-9a-f]{32}[01]$/;
 
 /**
  * An item without its `_ver` stamp, for exact comparison with a hand-written expectation (the

@@ -1,3 +1,4 @@
+import { readEnv, sourceEnv } from '@pg2ddb/config';
 import type { ReconcileMode } from '@pg2ddb/contracts';
 import { migratePg2ddbSchema } from '@pg2ddb/postgres';
 import { compileInverse } from '@pg2ddb/mapping';
@@ -34,6 +35,7 @@ reported as in flight. One drift event per confirmed item and one summary go to 
   --page-size N      rows per Postgres page (default 1000); --segments N DynamoDB scan segments
                      read at once (default 8; a large table is split into ~5,000-item segments)
   --concurrency N    BatchGetItem calls in flight (default 4)
+  --max-rate N       compare at most N rows/items per second (default 0: no limit)
 Progress and ETA go to stderr.
   --direction ddb-to-pg  compare from DynamoDB's side (the way back, docs/rollback.md): every item
                      through the inverse mapping against its row, column by column; rows no item
@@ -54,6 +56,7 @@ exit: 0 in sync, 1 drift confirmed (or in flight), 2 usage, 3 a dependency unrea
     segments: { type: 'string' },
     concurrency: { type: 'string' },
     direction: { type: 'string' },
+    'max-rate': { type: 'string' },
   },
   async run({ values, positionals, env, print, json, emitJson }) {
     const target = positionals[0];
@@ -81,7 +84,7 @@ exit: 0 in sync, 1 drift confirmed (or in flight), 2 usage, 3 a dependency unrea
       await migratePg2ddbSchema(context.pg, settings.postgres(env));
       await producer.connect();
       const report = await runReconciliation(
-        { pg: context.pg, dynamo: context.dynamo, kafka: context.kafka, producer, mapping: context.mapping, topicPrefix: context.prefix, slot: context.slot, history: true },
+        { pg: context.pg, dynamo: context.dynamo, kafka: context.kafka, producer, mapping: context.mapping, topicPrefix: context.prefix, slot: context.slot, history: true, sourceEpoch: readEnv(sourceEnv, env).PG2DDB_SOURCE_EPOCH },
         {
           mode: mode as ReconcileMode,
           ...(target === 'all' ? {} : { entities: [target] }),
@@ -93,6 +96,7 @@ exit: 0 in sync, 1 drift confirmed (or in flight), 2 usage, 3 a dependency unrea
           pageSize: numberOption(values, 'page-size', 1000, { min: 10, integer: true }),
           scanSegments: numberOption(values, 'segments', 8, { min: 1, integer: true }),
           concurrency: numberOption(values, 'concurrency', 4, { min: 1, integer: true }),
+          maxRowsPerSecond: numberOption(values, 'max-rate', 0, { min: 0 }),
           onProgress: (p) => progress.update(p),
         },
       );
@@ -141,14 +145,17 @@ async function reconcileWayBack(
 }
 
 function inSync(report: ReconcileReport): boolean {
-  return report.entities.every(({ summary: { counts } }) => counts.missing + counts.unexpected + counts.mismatch + counts.inFlight === 0);
+  return report.entities.every(({ summary: { counts }, versionsAhead }) => counts.missing + counts.unexpected + counts.mismatch + counts.inFlight + versionsAhead === 0);
 }
 
 /** The seed-style verdict: counts match, samples match, consistency rate, drift by kind. */
 function verdict(report: ReconcileReport): string[] {
   const lines = [`reconciliation ${report.runId}`];
-  for (const { summary, drift, repair } of report.entities) {
+  for (const { summary, drift, repair, versionsAhead } of report.entities) {
     const { counts } = summary;
+    if (versionsAhead > 0) {
+      lines.push(`  ${versionsAhead} item(s) carry a version above the source's position: the source moved to a new WAL history; bump PG2DDB_SOURCE_EPOCH (docs/runbook.md), or every later change of them is refused as stale`);
+    }
     const rate = `${(summary.consistencyRate * 100).toFixed(2)}%`;
     const seconds = ((summary.durationMs ?? 0) / 1000).toFixed(1);
     lines.push(`${summary.entity} (${summary.mode}, ${seconds}s)`);
