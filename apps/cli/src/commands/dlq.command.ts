@@ -1,5 +1,5 @@
 import { topicNames, type DeadLetter } from '@pg2ddb/contracts';
-import { dlqReplayGroup, peekMessage, readTopicRange, replayTarget, type TopicRecord } from '@pg2ddb/kafka';
+import { dlqReplayGroup, letterPosition, markReplayed, peekMessage, readReplayMarkers, readTopicRange, replayTarget, type TopicRecord } from '@pg2ddb/kafka';
 import type { Kafka } from 'kafkajs';
 import { jsonOption, mappingOption, numberOption, stringOption } from '../framework/cli-args';
 import type { CliCommand, CommandContext } from '../framework/cli-command';
@@ -15,6 +15,26 @@ export interface ListedLetter {
   letter: DeadLetter | null;
   /** Set when the DLQ message is not a dead letter pg2ddb can read. */
   unreadable?: string;
+  /** The source row's primary key (`id=42`) or the item key of a write command, when the letter's key holds one. */
+  rowKey?: string;
+}
+
+/**
+ * The row a letter is about, from its original Kafka key: a Debezium key (`{schema, payload}`
+ * with the primary key columns) reads `id=42, region=EU`; a write command's key is shown as is.
+ */
+export function describeRowKey(key: string | null): string | undefined {
+  if (key === null || key === '') return undefined;
+  try {
+    const parsed = JSON.parse(key) as unknown;
+    const struct = parsed !== null && typeof parsed === 'object' && 'payload' in parsed ? (parsed as { payload: unknown }).payload : parsed;
+    if (struct !== null && typeof struct === 'object' && !Array.isArray(struct)) {
+      return Object.entries(struct as Record<string, unknown>).map(([column, value]) => `${column}=${typeof value === 'string' ? value : JSON.stringify(value)}`).join(', ');
+    }
+    return key;
+  } catch {
+    return key;
+  }
 }
 
 const USAGE = `usage: pg2ddb dlq list   --mapping FILE [--stage writer|transformer] [--code CODE] [--limit N] [--json]
@@ -68,8 +88,9 @@ export const dlqCommand: CliCommand = {
 
 async function list(kafka: Kafka, prefix: string, context: CommandContext): Promise<number> {
   const replayedUpTo = await committedOffsets(kafka, prefix);
+  const markers = await readReplayMarkers(kafka, prefix);
   const { records } = await readTopicRange(kafka, topicNames(prefix).dlq);
-  const letters = records.map((record) => toListed(record, replayedUpTo)).filter((entry) => matches(entry, context));
+  const letters = records.map((record) => toListed(record, replayedUpTo, markers)).filter((entry) => matches(entry, context));
   const pending = letters.filter((entry) => !entry.replayed).length;
   if (context.json) {
     context.emitJson({ topic: topicNames(prefix).dlq, total: letters.length, pending, letters });
@@ -86,10 +107,11 @@ async function list(kafka: Kafka, prefix: string, context: CommandContext): Prom
     entry.letter?.stage ?? '?',
     entry.letter?.code ?? 'UNREADABLE',
     entry.letter ? `${entry.letter.original.topic}[${entry.letter.original.partition}]@${entry.letter.original.offset}` : '',
+    entry.rowKey ?? '',
     entry.letter?.failedAt ?? '',
     truncate(entry.letter?.message ?? entry.unreadable ?? '', 100),
   ]);
-  for (const line of textTable([['position', 'replayed', 'stage', 'code', 'original', 'failed at', 'reason'], ...rows])) context.print(line);
+  for (const line of textTable([['position', 'replayed', 'stage', 'code', 'original', 'row key', 'failed at', 'reason'], ...rows])) context.print(line);
   if (letters.length > limit) context.print(`… ${letters.length - limit} more (--limit, or --json for all)`);
   const byCode = new Map<string, number>();
   for (const entry of letters) byCode.set(entry.letter?.code ?? 'UNREADABLE', (byCode.get(entry.letter?.code ?? 'UNREADABLE') ?? 0) + 1);
@@ -102,16 +124,18 @@ async function replay(kafka: Kafka, prefix: string, context: CommandContext): Pr
   const fromStart = context.values['from-start'] === true;
   const dryRun = context.values['dry-run'] === true;
   const replayedUpTo = await committedOffsets(kafka, prefix);
+  const markers = fromStart ? new Set<string>() : await readReplayMarkers(kafka, prefix);
   const { records, ends } = await readTopicRange(kafka, topicNames(prefix).dlq, { fromOffsets: fromStart ? undefined : replayedUpTo });
+  const replayedNow = new Set<string>();
   const sent: Array<{ position: string; topic: string; code: string }> = [];
   const skipped: Array<{ position: string; reason: string }> = [];
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   if (!dryRun) await producer.connect();
   try {
     for (const record of records) {
-      const entry = toListed(record, new Map());
-      const position = `${record.partition}/${record.message.offset}`;
-      if (!matches(entry, context)) continue;
+      const entry = toListed(record, new Map(), new Set());
+      const position = letterPosition(record.partition, record.message.offset);
+      if (!matches(entry, context) || markers.has(position)) continue;
       if (entry.letter === null) {
         skipped.push({ position, reason: entry.unreadable ?? 'unreadable' });
         continue;
@@ -134,11 +158,16 @@ async function replay(kafka: Kafka, prefix: string, context: CommandContext): Pr
       }
       if (!dryRun) await producer.send({ topic: target.topic, acks: -1, messages: [message] });
       sent.push({ position, topic: target.topic, code: entry.letter.code });
+      replayedNow.add(position);
       if (!context.json && sent.length % 1000 === 0) process.stderr.write(`replayed ${sent.length} of ${records.length} letter(s)…\n`);
     }
-    // Everything up to where this run read is done: a filtered-out letter is not re-offered by the
-    // next plain replay (use --from-start with its filter for it).
-    if (!dryRun && ends.size > 0) await commitOffsets(kafka, prefix, ends);
+    // Progress is kept per letter: the letters sent are marked, and the group's offsets move only
+    // over letters that are all replayed, so a letter a filter left out stays pending.
+    if (!dryRun) {
+      await markReplayed(kafka, producer, prefix, [...replayedNow]);
+      const upTo = replayedPrefix(records, ends, (position) => replayedNow.has(position) || markers.has(position));
+      if (upTo.size > 0) await commitOffsets(kafka, prefix, upTo);
+    }
   } finally {
     if (!dryRun) await producer.disconnect();
   }
@@ -156,16 +185,27 @@ async function replay(kafka: Kafka, prefix: string, context: CommandContext): Pr
   return skipped.length > 0 ? ExitCode.Findings : ExitCode.Ok;
 }
 
-function toListed(record: TopicRecord, replayedUpTo: ReadonlyMap<number, string>): ListedLetter {
+/** Per partition, the offset after the longest run of replayed letters from where this read began. */
+function replayedPrefix(records: TopicRecord[], ends: ReadonlyMap<number, string>, replayed: (position: string) => boolean): Map<number, string> {
+  const firstPending = new Map<number, string>();
+  for (const record of records) {
+    if (firstPending.has(record.partition) || replayed(letterPosition(record.partition, record.message.offset))) continue;
+    firstPending.set(record.partition, record.message.offset);
+  }
+  return new Map([...ends].map(([partition, end]) => [partition, firstPending.get(partition) ?? end]));
+}
+
+function toListed(record: TopicRecord, replayedUpTo: ReadonlyMap<number, string>, markers: ReadonlySet<string>): ListedLetter {
   const offset = record.message.offset;
   const committed = replayedUpTo.get(record.partition);
-  const replayed = committed !== undefined && BigInt(offset) < BigInt(committed);
+  const replayed = (committed !== undefined && BigInt(offset) < BigInt(committed)) || markers.has(letterPosition(record.partition, offset));
   try {
     const letter = JSON.parse(String(record.message.value)) as DeadLetter;
     if (typeof letter !== 'object' || letter === null || typeof letter.code !== 'string' || typeof letter.original !== 'object') {
       return { partition: record.partition, offset, replayed, letter: null, unreadable: 'not a pg2ddb dead letter (no code or original)' };
     }
-    return { partition: record.partition, offset, replayed, letter };
+    const rowKey = describeRowKey(letter.original.key);
+    return { partition: record.partition, offset, replayed, letter, ...(rowKey === undefined ? {} : { rowKey }) };
   } catch (error) {
     return { partition: record.partition, offset, replayed, letter: null, unreadable: `not JSON: ${(error as Error).message}` };
   }
