@@ -47,8 +47,8 @@ describe('buildDeadLetter', () => {
       rest: "the whole message is at p.public.docs/1/99 (topic/partition/offset) while that topic's retention keeps it",
     });
     expect(value.toString('utf8').startsWith(letter.original.value ?? 'missing')).toBe(true);
-    expect(Buffer.byteLength(JSON.stringify(letter.original.value))).toBeLessThanOrEqual(256 * 1024);
-    expect(Buffer.byteLength(JSON.stringify(letter))).toBeLessThan(300 * 1024);
+    expect(Buffer.byteLength(JSON.stringify(letter.original.value))).toBeLessThanOrEqual(768 * 1024);
+    expect(Buffer.byteLength(JSON.stringify(letter))).toBeLessThan(1024 * 1024 - 64 * 1024);
     expect(letter.message).toHaveLength(4096 + '… (cut at 4096 characters)'.length);
     expect(letter.details).toEqual({ truncated: true, preview: expect.stringMatching(/^\{"blob":"x+$/) });
     expect(letter.original.key).toBe('{"id":1}');

@@ -13,7 +13,7 @@ export interface MessageOrigin {
  * (1 MiB by default): a letter that cannot be produced stalls the partition it came from.
  */
 export interface DeadLetterLimits {
-  /** Serialized bytes of the original value kept (default 256 KiB); the rest is read from its topic. */
+  /** Serialized bytes of the original value kept (default 768 KiB: a whole command of a 400 KB item fits); the rest is read from its topic. */
   maxValueBytes: number;
   /** Characters of the reason kept (default 4096). */
   maxMessageChars: number;
@@ -21,7 +21,7 @@ export interface DeadLetterLimits {
   maxDetailsBytes: number;
 }
 
-export const DEFAULT_DEAD_LETTER_LIMITS: DeadLetterLimits = { maxValueBytes: 256 * 1024, maxMessageChars: 4096, maxDetailsBytes: 8 * 1024 };
+export const DEFAULT_DEAD_LETTER_LIMITS: DeadLetterLimits = { maxValueBytes: 768 * 1024, maxMessageChars: 4096, maxDetailsBytes: 8 * 1024 };
 
 /**
  * Wraps a message no stage could process into a dead letter that keeps the coordinates, the

@@ -12,7 +12,7 @@ export { peekMessage } from './peek-message';
 export { watchNotifications, type DebeziumNotification } from './watch-notifications';
 export { readTopicRange, type TopicRecord } from './read-topic-range';
 export { REPLAYED_FROM_HEADER, replayTarget, type ReplayTarget } from './dead-letter-replay';
-export { dlqReplayGroup, pendingDeadLetters } from './pending-dead-letters';
+export { dlqReplayGroup, letterPosition, markReplayed, pendingDeadLetters, readReplayMarkers, replayMarkersTopic } from './pending-dead-letters';
 export { chunkTopicMessages, DEFAULT_CHUNK_BYTES, messageBytes, sendInChunks } from './chunked-send';
 export { DEFAULT_TOPIC_POLICY, DLQ_MAX_MESSAGE_BYTES, topicConfigEntries, topicPolicy, topicSpec, WRITES_MAX_MESSAGE_BYTES, type TopicKind, type TopicPolicy, type TopicSpec } from './topic-policy';
 export { assertWritesPartitions, partitionsMetadata } from './writes-partition-guard';

@@ -21,7 +21,7 @@ export interface TopicPolicy {
 
 /** `<prefix>.writes`: commands carry at most a 400 KB item, but JSON escaping can triple its bytes. */
 export const WRITES_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
-/** `<prefix>.dlq`: a letter carries at most 256 KiB of its original plus coordinates and reason. */
+/** `<prefix>.dlq`: a letter carries at most 768 KiB of its original plus coordinates and reason. */
 export const DLQ_MAX_MESSAGE_BYTES = 1024 * 1024;
 
 export const DEFAULT_TOPIC_POLICY: TopicPolicy = {

@@ -1,5 +1,5 @@
 import { topicNames, type DeadLetter } from '@pg2ddb/contracts';
-import { dlqReplayGroup, peekMessage, readTopicRange, replayTarget, type TopicRecord } from '@pg2ddb/kafka';
+import { dlqReplayGroup, letterPosition, markReplayed, peekMessage, readReplayMarkers, readTopicRange, replayTarget, type TopicRecord } from '@pg2ddb/kafka';
 import type { Kafka } from 'kafkajs';
 
 /** A dead letter as the DLQ holds it, with its position and whether replay already re-submitted it. */
@@ -10,6 +10,26 @@ export interface ListedLetter {
   letter: DeadLetter | null;
   /** Set when the DLQ message is not a dead letter pg2ddb can read. */
   unreadable?: string;
+  /** The source row's primary key (`id=42`) or the item key of a write command, when the letter's key holds one. */
+  rowKey?: string;
+}
+
+/**
+ * The row a letter is about, from its original Kafka key: a Debezium key (`{schema, payload}`
+ * with the primary key columns) reads `id=42, region=EU`; a write command's key is shown as is.
+ */
+export function describeRowKey(key: string | null): string | undefined {
+  if (key === null || key === '') return undefined;
+  try {
+    const parsed = JSON.parse(key) as unknown;
+    const struct = parsed !== null && typeof parsed === 'object' && 'payload' in parsed ? (parsed as { payload: unknown }).payload : parsed;
+    if (struct !== null && typeof struct === 'object' && !Array.isArray(struct)) {
+      return Object.entries(struct as Record<string, unknown>).map(([column, value]) => `${column}=${typeof value === 'string' ? value : JSON.stringify(value)}`).join(', ');
+    }
+    return key;
+  } catch {
+    return key;
+  }
 }
 
 /** Which letters a list or replay considers (both optional). */
@@ -34,8 +54,9 @@ export interface ReplayResult {
 export async function listDeadLetters(kafka: Kafka, prefix: string, filter: DeadLetterFilter = {}): Promise<{ topic: string; letters: ListedLetter[]; pending: number }> {
   const topic = topicNames(prefix).dlq;
   const replayedUpTo = await replayedOffsets(kafka, prefix);
+  const markers = await readReplayMarkers(kafka, prefix);
   const { records } = await readTopicRange(kafka, topic);
-  const letters = records.map((record) => toListed(record, replayedUpTo)).filter((entry) => matchesFilter(entry, filter));
+  const letters = records.map((record) => toListed(record, replayedUpTo, markers)).filter((entry) => matchesFilter(entry, filter));
   return { topic, letters, pending: letters.filter((entry) => !entry.replayed).length };
 }
 
@@ -53,7 +74,9 @@ export async function replayDeadLetters(
 ): Promise<ReplayResult> {
   const { filter = {}, fromStart = false, dryRun = false } = options;
   const replayedUpTo = await replayedOffsets(kafka, prefix);
+  const markers = fromStart ? new Set<string>() : await readReplayMarkers(kafka, prefix);
   const { records, ends } = await readTopicRange(kafka, topicNames(prefix).dlq, { fromOffsets: fromStart ? undefined : replayedUpTo });
+  const replayedNow = new Set<string>();
   const sent: ReplayResult['sent'] = [];
   const skipped: ReplayResult['skipped'] = [];
   options.onProgress?.(0, records.length, 0);
@@ -61,9 +84,9 @@ export async function replayDeadLetters(
   if (!dryRun) await producer.connect();
   try {
     for (const record of records) {
-      const entry = toListed(record, new Map());
-      const position = `${record.partition}/${record.message.offset}`;
-      if (!matchesFilter(entry, filter)) continue;
+      const entry = toListed(record, new Map(), new Set());
+      const position = letterPosition(record.partition, record.message.offset);
+      if (!matchesFilter(entry, filter) || markers.has(position)) continue;
       if (entry.letter === null) {
         skipped.push({ position, reason: entry.unreadable ?? 'unreadable' });
         continue;
@@ -86,11 +109,16 @@ export async function replayDeadLetters(
       }
       if (!dryRun) await producer.send({ topic: target.topic, acks: -1, messages: [message] });
       sent.push({ position, topic: target.topic, code: entry.letter.code });
+      replayedNow.add(position);
       options.onProgress?.(sent.length, records.length, skipped.length);
     }
-    // Everything up to where this run read is done: a filtered-out letter is not re-offered by the
-    // next plain replay (use fromStart with its filter for it).
-    if (!dryRun && ends.size > 0) await commitReplayed(kafka, prefix, ends);
+    // Progress is kept per letter: the letters sent are marked, and the group's offsets move only
+    // over letters that are all replayed, so a letter a filter left out stays pending.
+    if (!dryRun) {
+      await markReplayed(kafka, producer, prefix, [...replayedNow]);
+      const upTo = replayedPrefix(records, ends, (position) => replayedNow.has(position) || markers.has(position));
+      if (upTo.size > 0) await commitReplayed(kafka, prefix, upTo);
+    }
   } finally {
     if (!dryRun) await producer.disconnect();
   }
@@ -111,16 +139,27 @@ export function deadLetterSummary(letters: readonly ListedLetter[]): Array<{ sta
   return [...groups.values()].sort((a, b) => b.total - a.total || a.stage.localeCompare(b.stage) || a.code.localeCompare(b.code));
 }
 
-function toListed(record: TopicRecord, replayedUpTo: ReadonlyMap<number, string>): ListedLetter {
+/** Per partition, the offset after the longest run of replayed letters from where this read began. */
+function replayedPrefix(records: TopicRecord[], ends: ReadonlyMap<number, string>, replayed: (position: string) => boolean): Map<number, string> {
+  const firstPending = new Map<number, string>();
+  for (const record of records) {
+    if (firstPending.has(record.partition) || replayed(letterPosition(record.partition, record.message.offset))) continue;
+    firstPending.set(record.partition, record.message.offset);
+  }
+  return new Map([...ends].map(([partition, end]) => [partition, firstPending.get(partition) ?? end]));
+}
+
+function toListed(record: TopicRecord, replayedUpTo: ReadonlyMap<number, string>, markers: ReadonlySet<string>): ListedLetter {
   const offset = record.message.offset;
   const committed = replayedUpTo.get(record.partition);
-  const replayed = committed !== undefined && BigInt(offset) < BigInt(committed);
+  const replayed = (committed !== undefined && BigInt(offset) < BigInt(committed)) || markers.has(letterPosition(record.partition, offset));
   try {
     const letter = JSON.parse(String(record.message.value)) as DeadLetter;
     if (typeof letter !== 'object' || letter === null || typeof letter.code !== 'string' || typeof letter.original !== 'object') {
       return { partition: record.partition, offset, replayed, letter: null, unreadable: 'not a pg2ddb dead letter (no code or original)' };
     }
-    return { partition: record.partition, offset, replayed, letter };
+    const rowKey = describeRowKey(letter.original.key);
+    return { partition: record.partition, offset, replayed, letter, ...(rowKey === undefined ? {} : { rowKey }) };
   } catch (error) {
     return { partition: record.partition, offset, replayed, letter: null, unreadable: `not JSON: ${(error as Error).message}` };
   }

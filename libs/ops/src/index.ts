@@ -1,5 +1,5 @@
 export { connectorActionTarget, CONNECTOR_ACTIONS, runConnectorAction, type ConnectorAction } from './connector-actions';
-export { deadLetterSummary, listDeadLetters, replayDeadLetters, type DeadLetterFilter, type ListedLetter, type ReplayResult } from './dead-letters';
+export { deadLetterSummary, describeRowKey, listDeadLetters, replayDeadLetters, type DeadLetterFilter, type ListedLetter, type ReplayResult } from './dead-letters';
 export { loadRates } from './load-rates';
 export type { PipelineClients } from './pipeline-clients';
 export { readPipelineState, type EntityState, type PipelineState } from './pipeline-state';

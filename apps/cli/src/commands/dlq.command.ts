@@ -82,10 +82,11 @@ async function list(kafka: Kafka, prefix: string, context: CommandContext): Prom
     entry.letter?.stage ?? '?',
     entry.letter?.code ?? 'UNREADABLE',
     entry.letter ? `${entry.letter.original.topic}[${entry.letter.original.partition}]@${entry.letter.original.offset}` : '',
+    entry.rowKey ?? '',
     entry.letter?.failedAt ?? '',
     truncate(entry.letter?.message ?? entry.unreadable ?? '', 100),
   ]);
-  for (const line of textTable([['position', 'replayed', 'stage', 'code', 'original', 'failed at', 'reason'], ...rows])) context.print(line);
+  for (const line of textTable([['position', 'replayed', 'stage', 'code', 'original', 'row key', 'failed at', 'reason'], ...rows])) context.print(line);
   if (letters.length > limit) context.print(`… ${letters.length - limit} more (--limit, or --json for all)`);
   context.print('');
   const byCode = new Map<string, number>();

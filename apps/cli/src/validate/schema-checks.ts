@@ -45,7 +45,7 @@ export function schemaChecks(entity: CompiledEntity, table: SourceTable): { find
         severity: 'error',
         entity: entity.name,
         column: nonKey.join('+'),
-        message: `the item key uses ${nonKey.join(', ')}, not in the primary key, but ${where} has REPLICA IDENTITY ${table.replicaIdentity.toUpperCase()}: a delete event would not carry them (ALTER TABLE ${where} REPLICA IDENTITY FULL)`,
+        message: `the item key uses ${nonKey.join(', ')}, not in the primary key, but ${where} has REPLICA IDENTITY ${table.replicaIdentity.toUpperCase()}: an update event carries no old row and a delete event only the primary key, so every update and every delete of this table would be dead-lettered (MAPPING_UPDATE_KEY_UNKNOWN / MAPPING_DELETE_KEY_UNKNOWN); run ALTER TABLE ${where} REPLICA IDENTITY FULL`,
       });
     }
     const toastInTemplates = table.columns.filter((c) => c.toastable && templateColumns.has(c.name) && !primary.has(c.name) && !nonKey.includes(c.name));

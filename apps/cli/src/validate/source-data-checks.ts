@@ -106,6 +106,7 @@ export async function sourceDataChecks(
   // Values DynamoDB cannot hold or that are out of a sane range.
   const isoMin = options.dateMin.toISOString();
   const isoMax = options.dateMax.toISOString();
+  const maxIsDay = isoMax.endsWith('T00:00:00.000Z');
   for (const column of entity.columns) {
     const info = live.get(column);
     if (!info || info.isArray) continue;
@@ -114,7 +115,8 @@ export async function sourceDataChecks(
         check: 'date-range',
         severity: 'error',
         column,
-        sql: `${ref(column)} < '${isoMin}'::timestamptz OR ${ref(column)} > '${isoMax}'::timestamptz OR ${ref(column)}::text IN ('infinity', '-infinity')`,
+        // A --date-max given as a day includes that whole day (9999-12-31 23:59:59.999999 is valid).
+        sql: `${ref(column)} < '${isoMin}'::timestamptz OR ${ref(column)} ${maxIsDay ? `>= '${isoMax}'::timestamptz + interval '1 day'` : `> '${isoMax}'::timestamptz`} OR ${ref(column)}::text IN ('infinity', '-infinity')`,
         message: (rows) => `${rows} row(s) have ${column} outside ${isoMin.slice(0, 10)} .. ${isoMax.slice(0, 10)} (set --date-min/--date-max if that is expected)`,
       });
     } else if (NUMERIC_TYPES.has(info.udtName)) {
