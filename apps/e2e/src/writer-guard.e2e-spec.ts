@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { topicNames, writeCommandKey, type AttributeMap, type DeadLetter, type WriteCommand } from '@pg2ddb/contracts';
-import { consumerLag, createKafka, peekMessage } from '@pg2ddb/kafka';
+import { consumerLag, createKafka } from '@pg2ddb/kafka';
 import { eventually, TestPipeline, withoutVersion } from '@pg2ddb/testing';
 import type { Kafka, Producer } from 'kafkajs';
 
@@ -125,13 +125,7 @@ describe('writer: version guard and dead letters on the real stack', () => {
     const [letter] = letters as [DeadLetter];
     expect(letter).toMatchObject({ stage: 'writer', code: 'DYNAMO_ITEM_TOO_LARGE', original: { topic: topicNames(pipeline.names.prefix).writes, key: writeCommandKey(big) } });
     expect(letter.message).toMatch(/Item size has exceeded the maximum allowed size/i);
-    // A letter carries at most the start of so large an original, and says where the whole of it
-    // is: read it back from there, byte for byte the command that was sent.
-    const whole = JSON.stringify(big);
-    expect(letter.original.truncated).toMatchObject({ valueBytes: Buffer.byteLength(whole), keptChars: (letter.original.value as string).length });
-    expect(whole.startsWith(letter.original.value as string)).toBe(true);
-    const original = await peekMessage(kafka, letter.original.topic, letter.original.partition, letter.original.offset);
-    expect(JSON.parse(String(original?.value))).toEqual(big);
+    expect(JSON.parse(letter.original.value as string)).toEqual(big);
     expect(await metric('pg2ddb_writer_dead_letters_total{code="DYNAMO_ITEM_TOO_LARGE"}')).toBe(1);
   });
 });
