@@ -97,8 +97,8 @@ if want chart; then
   done
   check "the Strimzi KafkaConnector's config is what \`pg2ddb connector render\` sends" \
     node "$HERE/same-connector-config.mjs" --root "$ROOT" --render "$WORK/render-production.yaml" --values "$CHART/ci/production-values.yaml"
-  check "an absent files/alerts leaves the PrometheusRule out, no error" \
-    bash -c "helm template pg2ddb '$CHART' --set metrics.prometheusRule.enabled=true | grep -c 'kind: PrometheusRule' | grep -qx '$(ls "$CHART"/files/alerts/*.yaml >/dev/null 2>&1 && echo 1 || echo 0)'"
+  check "one PrometheusRule rendered from files/alerts (infra/alerts, promtool-tested) when enabled" \
+    bash -c "'$HELM_BIN' template pg2ddb '$CHART' --set metrics.prometheusRule.enabled=true | grep -c 'kind: PrometheusRule' | grep -qx '$(ls "$CHART"/files/alerts/*.yaml >/dev/null 2>&1 && echo 1 || echo 0)'"
   stage_end chart
 fi
 

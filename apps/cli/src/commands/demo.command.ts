@@ -122,7 +122,7 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
       // Counting items is a full Scan, and a local emulator's Scan slows with the table's size
       // (moto: with its square): pause three times as long as the last count took, so progress
       // never costs more than a quarter of the emulator's time.
-      await sleep(Math.max(1000, 3 * countMs));
+      await sleep(Math.min(10_000, Math.max(1000, 3 * countMs)));
       const countStarted = Date.now();
       const now = await entityCounts(mapping, pg, dynamo);
       countMs = Date.now() - countStarted;
