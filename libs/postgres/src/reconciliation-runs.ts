@@ -64,7 +64,25 @@ export async function latestReconciliationRuns(pool: Pool, topicPrefix: string):
       ORDER BY entity, started_at DESC`,
     [topicPrefix],
   );
-  return rows.map((row) => ({
+  return rows.map(toReconciliationRun);
+}
+
+/**
+ * The runs of one deployment since `since`, newest first, at most `limit`: what the status page
+ * plots as drift over time. Empty when the schema was never migrated.
+ */
+export async function reconciliationRunsSince(pool: Pool, topicPrefix: string, since: Date, limit = 200): Promise<ReconciliationRun[]> {
+  if (!(await reconciliationRunsExist(pool))) return [];
+  const { rows } = await pool.query<Record<string, unknown>>(
+    `SELECT * FROM pg2ddb.reconciliation_runs WHERE topic_prefix = $1 AND started_at >= $2 ORDER BY started_at DESC LIMIT $3`,
+    [topicPrefix, since, limit],
+  );
+  return rows.map(toReconciliationRun);
+}
+
+/** One row of pg2ddb.reconciliation_runs as a ReconciliationRun. */
+function toReconciliationRun(row: Record<string, unknown>): ReconciliationRun {
+  return {
     runId: String(row.run_id),
     topicPrefix: String(row.topic_prefix),
     tableName: String(row.table_name),
@@ -82,5 +100,5 @@ export async function latestReconciliationRuns(pool: Pool, topicPrefix: string):
     repaired: Number(row.repaired),
     status: row.status as ReconciliationRun['status'],
     error: (row.error as string | null) ?? null,
-  }));
+  };
 }
