@@ -1,5 +1,5 @@
-// Tests against the real stack: PostgreSQL, Kafka, Kafka Connect with Debezium and DynamoDB
-// Local, started once for the whole run by the global set-up. Each test isolates itself with a
+// Tests against the real stack: PostgreSQL, Kafka, Kafka Connect with Debezium and the DynamoDB
+// emulator (moto), started once for the whole run by the global set-up. Each test isolates itself with a
 // random schema, topic prefix and table (see @pg2ddb/testing TestPipeline), so files run in
 // parallel on one stack. The libs' integration specs (`*.int-spec.ts`) run here too.
 const path = require('node:path');
