@@ -11,7 +11,7 @@ export {
 } from './debezium-envelope';
 export type { DriftEvent, DriftSummary, ReconcileMode } from './drift-event';
 export { driftEventSchema, driftSummarySchema, validateDriftMessage } from './drift-schema';
-export { changeTopic, ddbChangeTopic, parseChangeTopic, topicNames, type TopicNames } from './topics';
+export { changeTopic, ddbChangeTopic, topicNames, type TopicNames } from './topics';
 export { checkDdbChangeEvent, type DdbChangeEvent, type DdbChangeOrigin } from './ddb-change-event';
 export {
   writeCommandKey,

@@ -1,4 +1,4 @@
-import { changeTopic, ddbChangeTopic, parseChangeTopic, topicNames } from './topics';
+import { changeTopic, ddbChangeTopic, topicNames } from './topics';
 import { writeCommandKey } from './write-command';
 
 describe('topic names', () => {
@@ -16,12 +16,6 @@ describe('topic names', () => {
   it('rejects a prefix Kafka would refuse, naming it', () => {
     expect(() => topicNames('bad prefix')).toThrow('invalid topic prefix "bad prefix"');
     expect(() => topicNames('')).toThrow('invalid topic prefix ""');
-  });
-
-  it('parses change topics and ignores others', () => {
-    expect(parseChangeTopic('shop', 'shop.public.orders')).toEqual({ schema: 'public', table: 'orders' });
-    expect(parseChangeTopic('shop', 'shop.writes')).toBeUndefined();
-    expect(parseChangeTopic('shop', 'other.public.orders')).toBeUndefined();
   });
 });
 

@@ -41,13 +41,6 @@ export function ddbChangeTopic(prefix: string, table: string): string {
   return `${prefix}.ddb.${table}`;
 }
 
-/** Splits a Debezium change topic back into schema and table, or undefined when it is not one. */
-export function parseChangeTopic(prefix: string, topic: string): { schema: string; table: string } | undefined {
-  if (!topic.startsWith(`${prefix}.`)) return undefined;
-  const rest = topic.slice(prefix.length + 1).split('.');
-  if (rest.length !== 2 || !rest[0] || !rest[1]) return undefined;
-  return { schema: rest[0], table: rest[1] };
-}
 
 function assertPrefix(prefix: string): void {
   if (!PREFIX_PATTERN.test(prefix) || prefix.length > 200) {

@@ -6,7 +6,6 @@ export { parseAttributePath, type AttributePath } from './attribute-path';
 export { backoffDelay, type RetryPolicy } from './backoff-delay';
 export { classifyDynamoError, isConditionalCheckFailed } from './classify-dynamo-error';
 export { createDynamoClient, type DynamoClientOptions } from './create-dynamo-client';
-export { describeTableSummary, type TableSummary } from './describe-table-summary';
 export { DynamoError, DynamoErrorCode } from './dynamo-error';
 export { buildEnsureParentMaps } from './ensure-parent-maps';
 export { ensureTable, type EnsureTableOptions, type EnsureTableResult } from './ensure-table';

@@ -1,4 +1,3 @@
-import { canonicalNumber } from './canonical-number';
 import { integerOrThrow, normalizeDecimal, normalizeDecimalExact } from './decimal-number';
 
 describe('normalizeDecimal', () => {
@@ -25,11 +24,6 @@ describe('normalizeDecimal', () => {
     ['1e99999999999999999999', 'MAPPING_NUMBER_OUT_OF_RANGE', "1e99999999999999999999 is outside DynamoDB's number range (magnitude 1E-130 to 9.9999999999999999999999999999999999999E+125)"],
   ])('refuses %j', (input, code, problem) => {
     expect(normalizeDecimal(input)).toEqual({ ok: false, code, problem });
-  });
-
-  it('is what canonicalNumber exposes, throwing MappingError', () => {
-    expect(canonicalNumber('1.500')).toBe('1.5');
-    expect(() => canonicalNumber('NaN')).toThrow(expect.objectContaining({ code: 'MAPPING_NOT_A_NUMBER', message: '"NaN" is not a number DynamoDB can store' }));
   });
 });
 

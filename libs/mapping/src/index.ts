@@ -33,7 +33,6 @@ export { decodeDebeziumValue } from './debezium-decoder';
 export { decodePostgresValue } from './postgres-decoder';
 export { encodeAttribute, type EncodeOptions } from './attribute-encoder';
 export { parseColumnType, type ColumnFamily, type ColumnType } from './column-type';
-export { canonicalNumber } from './canonical-number';
 export { parseJsonLossless } from './lossless-json';
 export { EnvelopeDecoder } from './envelope-decoder';
 export { decodeAttribute, attributeToJson } from './attribute-decoder';

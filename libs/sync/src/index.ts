@@ -1,4 +1,3 @@
-export { coalesceCommands } from './coalesce-commands';
 export {
   formatLsn,
   formatVersion,

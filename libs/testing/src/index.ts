@@ -1,12 +1,11 @@
 export { eventually } from './eventually';
 export { byKey, keyOf, withoutVersion } from './item-helpers';
-export { localStackRunning, readStackEnv, startLocalStack, stackDir, stopLocalStack, type StackEnv } from './local-stack';
+export { readStackEnv, startLocalStack, stackDir, type StackEnv } from './local-stack';
 export { randomId } from './random-names';
 export { testTempDir } from './temp-dir';
 export { pgConnection, TestPipeline, type PipelineNames, type PipelineOptions } from './test-pipeline';
 export { DynamoFaultProxy, type DynamoFaults, type FaultCounts } from './dynamo-fault-proxy';
 export { PrivateDynamoEmulator } from './private-dynamo-emulator';
 export { PrivateConnectWorker } from './private-connect-worker';
-export { cachedComponentDir, launchJava, launchProcess, type JavaProcess } from './java-process';
 export { AlertmanagerProcess, type AlertmanagerAlert } from './alertmanager-process';
-export { bookItem, catalogueItems, isbn, orderItems, userId, userItem } from './catalogue-items';
+export { catalogueItems, orderItems, userItem } from './catalogue-items';

@@ -21,16 +21,6 @@ export function startLocalStack(): StackEnv {
   return readStackEnv();
 }
 
-/** Stops the embedded stack. */
-export function stopLocalStack(): void {
-  spawnSync('bash', [join(repoRoot(), 'infra/local/stack.sh'), 'stop'], { stdio: 'inherit', env: process.env });
-}
-
-/** True when every part of the stack answers. */
-export function localStackRunning(): boolean {
-  return spawnSync('bash', [join(repoRoot(), 'infra/local/stack.sh'), 'status'], { stdio: 'ignore', env: process.env }).status === 0;
-}
-
 /** Reads `<stack dir>/stack.env` (KEY=value lines). */
 export function readStackEnv(): StackEnv {
   const text = readFileSync(join(stackDir(), 'stack.env'), 'utf8');
