@@ -1,6 +1,6 @@
 export { createPgPool, quoteIdent, type PgConnection } from './pg-pool';
 export { advanceSlot, dropPublication, dropReplicationSlot } from './replication';
-export { countRows } from './count-rows';
+export { countRows, countRowsUpToKey } from './count-rows';
 export { describeSourceTable, type SourceColumn, type SourceTable } from './describe-source-table';
 export { replicationReadiness, type ReplicationReadiness } from './replication-readiness';
 export { readReplicationSlots, type ReplicationSlotState } from './replication-slots';

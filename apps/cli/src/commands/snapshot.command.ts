@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { notificationTopic, watchNotifications, type DebeziumNotification } from '@pg2ddb/kafka';
 import type { CompiledEntity } from '@pg2ddb/mapping';
-import { ensureSignalTable, insertSignal, quoteIdent } from '@pg2ddb/postgres';
+import { countRows, countRowsUpToKey, describeSourceTable, ensureSignalTable, insertSignal, quoteIdent } from '@pg2ddb/postgres';
 import { dateOption, jsonOption, mappingOption, numberOption, stringOption } from '../framework/cli-args';
 import type { CliCommand } from '../framework/cli-command';
 import { ExitCode, UsageError } from '../framework/exit-codes';
@@ -75,8 +75,7 @@ exit: 0 slice read, 1 failed or timed out, 2 usage (unknown entity, bad SQL/date
       // Checks the filter's SQL before Debezium sees it, and says how many rows the slice holds.
       let expected: number;
       try {
-        const { rows } = await context.pg.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${quoteIdent(entity.schema)}.${quoteIdent(entity.table)}${filter ? ` WHERE ${filter}` : ''}`);
-        expected = Number(rows[0]?.n ?? 0);
+        expected = await countRows(context.pg, entity.schema, entity.table, filter || undefined);
       } catch (error) {
         if ((error as { code?: string }).code && /^(42|22)/.test((error as { code: string }).code)) throw new UsageError(`the slice's SQL is invalid: ${(error as Error).message} (filter: ${filter})`);
         throw error;
@@ -134,12 +133,8 @@ exit: 0 slice read, 1 failed or timed out, 2 usage (unknown entity, bad SQL/date
 
 /** The column --from/--to filter on: the flag, else the one temporal column of the key templates, else the only one. */
 async function dateColumn(context: PipelineContext, entity: CompiledEntity, flag: string | undefined): Promise<string> {
-  const { rows } = await context.pg.query<{ name: string; udt: string }>(
-    `SELECT a.attname AS name, t.typname AS udt FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-      WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`,
-    [`${quoteIdent(entity.schema)}.${quoteIdent(entity.table)}`],
-  );
-  const temporal = rows.filter((row) => TEMPORAL.has(row.udt)).map((row) => row.name);
+  const { columns } = await describeSourceTable(context.pg, entity.schema, entity.table);
+  const temporal = columns.filter((column) => TEMPORAL.has(column.udtName)).map((column) => column.name);
   if (flag) {
     if (!temporal.includes(flag)) throw new UsageError(`--date-column ${flag}: ${entity.schema}.${entity.table} has no date/timestamp column of that name (${temporal.join(', ') || 'none'})`);
     return flag;
@@ -163,13 +158,7 @@ async function reportProgress(
 ): Promise<void> {
   // Debezium reports the last key of the chunk just read, e.g. "[1234]".
   const key = lastKey.replace(/^\[|\]$/g, '');
-  const { rows } = await context.pg
-    .query<{ n: string }>(
-      `SELECT count(*)::text AS n FROM ${quoteIdent(entity.schema)}.${quoteIdent(entity.table)} WHERE ${quoteIdent(keyColumn)}::text::${'numeric'} <= $1::numeric${filter ? ` AND ${filter}` : ''}`,
-      [key],
-    )
-    .catch(() => ({ rows: [] as Array<{ n: string }> }));
-  const done = rows[0] ? Number(rows[0].n) : undefined;
+  const done = await countRowsUpToKey(context.pg, { schema: entity.schema, table: entity.table, keyColumn }, key, filter || undefined);
   const pct = done !== undefined && expected > 0 ? ` (${((done / expected) * 100).toFixed(1)}%)` : '';
   print(`[${formatDuration(Date.now() - started).padStart(6)}] read up to ${keyColumn}=${key}${done !== undefined ? `: ${done.toLocaleString('en-US')} / ${expected.toLocaleString('en-US')} row(s)${pct}` : ''}`);
 }
