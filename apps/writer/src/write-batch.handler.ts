@@ -2,8 +2,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { topicNames, type WriteCommand } from '@pg2ddb/contracts';
-import { DynamoErrorCode, persistCommands, TombstoneTables, type DynamoRetryEvent } from '@pg2ddb/dynamo';
-import { errorCode, errorMessage, isRetriable } from '@pg2ddb/errors';
+import { DynamoErrorCode, persistCommands, TombstoneTables } from '@pg2ddb/dynamo';
+import { errorCode, errorMessage, isRetriable, type RetryEvent } from '@pg2ddb/errors';
 import { buildDeadLetter, sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
 import type { StoredVersions } from '@pg2ddb/sync';
 import type { Message, Producer } from 'kafkajs';
@@ -128,8 +128,8 @@ export class WriteBatchHandler {
     timer();
   }
 
-  private countRetry(event: DynamoRetryEvent | { operation: 'single'; delayMs: number; error: { code: string } }): void {
-    const reason = 'reason' in event ? event.reason : event.error.code === 'DYNAMO_THROTTLED' ? 'throttled' : 'error';
+  private countRetry(event: RetryEvent): void {
+    const reason = event.reason;
     this.metrics.retries.inc({ operation: event.operation, reason });
     this.metrics.retryDelaySeconds.observe({ operation: event.operation }, event.delayMs / 1000);
     if (reason === 'throttled' || reason === 'unprocessed') this.metrics.throttles.inc({ operation: event.operation });

@@ -1,6 +1,7 @@
 import type { WriteCommand } from '@pg2ddb/contracts';
 
-import { applyBatch, type ApplyBatchOptions, type RetryEvent } from './apply-batch';
+import type { RetryEvent } from '@pg2ddb/errors';
+import { applyBatch, type ApplyBatchOptions } from './apply-batch';
 import { deleteCommand, putCommand, updateCommand, version } from './command.fixture';
 import { DynamoErrorCode } from './dynamo-error';
 import { fakeClient, sdkError, type SentCommand } from './fake-client.fixture';
@@ -83,9 +84,9 @@ describe('applyBatch', () => {
     });
     expect(result.outcomes).toEqual([{ status: 'applied' }]);
     expect(slept).toEqual([50, 75]);
-    expect(retries.map(({ attempt, delayMs, error }) => [attempt, delayMs, error.code])).toEqual([
-      [1, 50, DynamoErrorCode.THROTTLED],
-      [2, 75, DynamoErrorCode.THROTTLED],
+    expect(retries.map(({ attempt, delayMs, error, reason }) => [attempt, delayMs, error?.code, reason])).toEqual([
+      [1, 50, DynamoErrorCode.THROTTLED, 'throttled'],
+      [2, 75, DynamoErrorCode.THROTTLED, 'throttled'],
     ]);
   });
 

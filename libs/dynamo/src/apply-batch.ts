@@ -1,33 +1,17 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type WriteCommand, writeCommandKey } from '@pg2ddb/contracts';
 
+import { retryWithBackoff, type RetryOptions } from '@pg2ddb/errors';
 import { applyCommand } from './apply-command';
-import { backoffDelay, type RetryPolicy } from './backoff-delay';
 import { classifyDynamoError } from './classify-dynamo-error';
 import { DynamoError, DynamoErrorCode } from './dynamo-error';
 
-/** Reported before each retry sleep, e.g. to log or count throttling. */
-export interface RetryEvent {
-  /** Position of the command in the batch. */
-  index: number;
-  command: WriteCommand;
-  /** The attempt that just failed (1 = the first). */
-  attempt: number;
-  delayMs: number;
-  error: DynamoError;
-}
-
 /** How applyBatch spreads and retries the work. */
-export interface ApplyBatchOptions {
+export interface ApplyBatchOptions extends RetryOptions {
   /** Items written at the same time (commands of one item are always sequential). */
   concurrency: number;
-  retry: RetryPolicy;
-  onRetry?: (event: RetryEvent) => void;
   /** Awaited before every write call; throwing rejects the whole applyBatch with that error (a fence). */
   beforeWrite?: () => Promise<void>;
-  /** Test seams: the sleep between attempts and the jitter source. */
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
 }
 
 /** What happened to one command of a batch. */
@@ -45,8 +29,6 @@ export interface BatchResult {
 // Shared, frozen outcomes: the common cases allocate nothing per command.
 const APPLIED: CommandOutcome = Object.freeze({ status: 'applied' });
 const STALE: CommandOutcome = Object.freeze({ status: 'stale' });
-
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Applies write commands with the version guard. Commands for the same item (same table and key,
@@ -84,25 +66,31 @@ export async function applyBatch(
     tails.set(key, index);
   }
 
-  const sleep = options.sleep ?? defaultSleep;
-  const random = options.random ?? Math.random;
   let cursor = 0;
 
   const attempt = async (index: number): Promise<CommandOutcome> => {
     const command = commands[index] as WriteCommand;
-    for (let attemptNo = 1; ; attemptNo++) {
-      await options.beforeWrite?.();
-      try {
-        return (await applyCommand(client, command)) === 'applied' ? APPLIED : STALE;
-      } catch (thrown) {
-        const error = classifyDynamoError(thrown);
-        if (!error.retriable || attemptNo >= options.retry.maxAttempts) {
-          return { status: 'failed', error, attempts: attemptNo };
+    const onRetry = options.onRetry;
+    const retryOptions: RetryOptions = { ...options, onRetry: onRetry && ((event) => onRetry({ ...event, index })) };
+    let tried = 0;
+    try {
+      return await retryWithBackoff<CommandOutcome>('single', retryOptions, async () => {
+        // A fence is not this command's failure: it rejects the whole batch, never retried.
+        await options.beforeWrite?.().catch((error: unknown) => {
+          throw new Fenced(error);
+        });
+        tried++;
+        try {
+          return { done: (await applyCommand(client, command)) === 'applied' ? APPLIED : STALE };
+        } catch (thrown) {
+          const error = classifyDynamoError(thrown);
+          if (!error.retriable) return { done: { status: 'failed', error, attempts: tried } };
+          throw error;
         }
-        const delayMs = backoffDelay(attemptNo, options.retry, random);
-        notify(options, { index, command, attempt: attemptNo, delayMs, error });
-        await sleep(delayMs);
-      }
+      });
+    } catch (thrown) {
+      if (thrown instanceof Fenced) throw thrown.cause;
+      return { status: 'failed', error: thrown as DynamoError, attempts: tried };
     }
   };
 
@@ -150,13 +138,9 @@ function precedingFailed(cause: DynamoError, command: WriteCommand | undefined):
   return { status: 'failed', error, attempts: 0 };
 }
 
-function notify(options: ApplyBatchOptions, event: RetryEvent): void {
-  if (options.onRetry === undefined) return;
-  try {
-    options.onRetry(event);
-  } catch {
-    // An observer's bug must not abandon the batch half-way with other workers still running.
-  }
+/** Carries a fence's error past the retry loop untouched. */
+class Fenced {
+  constructor(readonly cause: unknown) {}
 }
 
 function checkOptions(options: ApplyBatchOptions): void {

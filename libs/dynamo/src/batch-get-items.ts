@@ -1,7 +1,7 @@
 import { BatchGetItemCommand, type BatchGetItemCommandOutput, type DynamoDBClient, type KeysAndAttributes } from '@aws-sdk/client-dynamodb';
 import type { AttributeMap } from '@pg2ddb/contracts';
 
-import { backoffDelay, type RetryPolicy } from './backoff-delay';
+import { retryWithBackoff, type RetryPolicy } from '@pg2ddb/errors';
 import { DynamoError, DynamoErrorCode } from './dynamo-error';
 import { fromSdkItem } from './from-sdk-attribute-value';
 import { withoutResponseLog } from './scan-entity-items';
@@ -38,17 +38,25 @@ export async function batchGetItems(
 
 async function getChunk(client: DynamoDBClient, table: string, keys: AttributeMap[], consistentRead: boolean, retry: RetryPolicy): Promise<AttributeMap[]> {
   const items: AttributeMap[] = [];
-  let request: KeysAndAttributes | undefined = { Keys: keys.map(toSdkItem), ConsistentRead: consistentRead };
-  for (let attempt = 1; request?.Keys && request.Keys.length > 0; attempt++) {
-    if (attempt > retry.maxAttempts) {
-      throw new DynamoError(DynamoErrorCode.THROTTLED, `BatchGetItem on ${table}: ${request.Keys.length} keys still unprocessed after ${retry.maxAttempts} attempts`, {
-        retriable: true,
-      });
-    }
-    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt - 1, retry)));
-    const response: BatchGetItemCommandOutput = await client.send(withoutResponseLog(new BatchGetItemCommand({ RequestItems: { [table]: request } })));
-    for (const item of response.Responses?.[table] ?? []) items.push(fromSdkItem(item));
-    request = response.UnprocessedKeys?.[table];
-  }
-  return items;
+  let request: KeysAndAttributes = { Keys: keys.map(toSdkItem), ConsistentRead: consistentRead };
+  return retryWithBackoff<AttributeMap[]>(
+    'BatchGetItem',
+    { retry },
+    async () => {
+      const response: BatchGetItemCommandOutput = await client.send(withoutResponseLog(new BatchGetItemCommand({ RequestItems: { [table]: request } })));
+      for (const item of response.Responses?.[table] ?? []) items.push(fromSdkItem(item));
+      const unprocessed = response.UnprocessedKeys?.[table];
+      if (!unprocessed?.Keys || unprocessed.Keys.length === 0) return { done: items };
+      request = unprocessed;
+      return {
+        again: { reason: 'unprocessed', items: unprocessed.Keys.length },
+        exhausted: () => {
+          throw new DynamoError(DynamoErrorCode.THROTTLED, `BatchGetItem on ${table}: ${unprocessed.Keys?.length} keys still unprocessed after ${retry.maxAttempts} attempts`, {
+            retriable: true,
+          });
+        },
+      };
+    },
+    keys.length,
+  );
 }

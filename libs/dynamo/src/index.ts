@@ -1,9 +1,8 @@
 // Data access to DynamoDB for pg2ddb: the client, version-guarded writes, batch apply with
 // retries, table create/validate. Every exported function carries its doc comment at its source.
-export { applyBatch, type ApplyBatchOptions, type BatchResult, type CommandOutcome, type RetryEvent } from './apply-batch';
+export { applyBatch, type ApplyBatchOptions, type BatchResult, type CommandOutcome } from './apply-batch';
 export { applyCommand, type ApplyOutcome } from './apply-command';
 export { parseAttributePath, type AttributePath } from './attribute-path';
-export { backoffDelay, type RetryPolicy } from './backoff-delay';
 export { classifyDynamoError, isConditionalCheckFailed } from './classify-dynamo-error';
 export { createDynamoClient, type DynamoClientOptions } from './create-dynamo-client';
 export { DynamoError, DynamoErrorCode } from './dynamo-error';
@@ -25,7 +24,6 @@ export { batchGetItems } from './batch-get-items';
 export { persistCommands, type PersistOptions, type PersistOutcome, type PersistResult } from './persist-commands';
 export { ensureTombstoneTable, TombstoneTables, tombstoneTableName, TOMBSTONES } from './tombstone-table';
 export { itemIdentity } from './item-identity';
-export type { DynamoRetryEvent } from './dynamo-retry';
 export { classifyStreamError, createStreamsClient, describeShards, ensureStream, readShardRecords, shardIterator } from './stream-reader';
 export { scanSegmentPages, type ScanPage } from './scan-segment-pages';
 export { StreamPoller, type StreamPollerPorts } from './stream-poller';

@@ -2,12 +2,12 @@ import type { DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { DeleteCommand, WriteCommand } from '@pg2ddb/contracts';
 import { planItemWrites, type CommandFate, type StoredVersions } from '@pg2ddb/sync';
 
-import { applyBatch, type RetryEvent } from './apply-batch';
-import type { RetryPolicy } from './backoff-delay';
+import { applyBatch } from './apply-batch';
+import type { RetryPolicy } from '@pg2ddb/errors';
 import { checkCommand } from './check-command';
 import { classifyDynamoError } from './classify-dynamo-error';
 import type { DynamoError } from './dynamo-error';
-import type { DynamoRetryEvent } from './dynamo-retry';
+import type { RetryEvent } from '@pg2ddb/errors';
 import { buildGuardedPut } from './guarded-put';
 import { itemIdentity } from './item-identity';
 import { readStoredVersions, type ItemRef } from './read-stored-versions';
@@ -41,7 +41,7 @@ export interface PersistOptions {
   /** How long a tombstone is kept (its TTL). A command older than a tombstone that expired can no longer be refused. */
   tombstoneTtlSeconds: number;
   /** Every retry of a batch call (throttling, unprocessed items, faults) and of a single-item write. */
-  onRetry?: (event: DynamoRetryEvent | (RetryEvent & { operation: 'single' })) => void;
+  onRetry?: (event: RetryEvent) => void;
   /** Every BatchWriteItem call, with its number of requests. */
   onBatchCall?: (requests: number) => void;
   /**
@@ -179,7 +179,7 @@ export async function persistCommands(
   const singleResult = await applyBatch(client, singleCommands, {
     concurrency: options.concurrency,
     retry: options.retry,
-    onRetry: (event) => options.onRetry?.({ ...event, operation: 'single' }),
+    onRetry: options.onRetry,
     beforeWrite: options.beforeWrite,
     sleep: options.sleep,
     random: options.random,

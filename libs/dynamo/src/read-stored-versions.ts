@@ -4,7 +4,7 @@ import type { StoredVersions } from '@pg2ddb/sync';
 
 import { classifyDynamoError } from './classify-dynamo-error';
 import { DynamoErrorCode, type DynamoError } from './dynamo-error';
-import { pauseBeforeRetry, type DynamoRetryOptions } from './dynamo-retry';
+import { retryWithBackoff, type RetryOptions } from '@pg2ddb/errors';
 import { chunksOf, forEachConcurrently } from './for-each-concurrently';
 import { fromSdkItem } from './from-sdk-attribute-value';
 import { itemIdentity } from './item-identity';
@@ -41,7 +41,7 @@ const ITEMS_PER_CALL = 50;
 export async function readStoredVersions(
   client: DynamoDBClient,
   refs: readonly ItemRef[],
-  options: DynamoRetryOptions & { concurrency: number },
+  options: RetryOptions & { concurrency: number },
 ): Promise<StoredVersionsResult> {
   const result: StoredVersionsResult = { versions: new Map(), refused: new Map() };
   const byTable = new Map<string, ItemRef[]>();
@@ -55,7 +55,7 @@ export async function readStoredVersions(
   return result;
 }
 
-async function readChunk(client: DynamoDBClient, refs: ItemRef[], options: DynamoRetryOptions, result: StoredVersionsResult): Promise<void> {
+async function readChunk(client: DynamoDBClient, refs: ItemRef[], options: RetryOptions, result: StoredVersionsResult): Promise<void> {
   const first = refs[0] as ItemRef;
   const keyNames = Object.keys(first.key);
   const names: Record<string, string> = { [VERSION_GUARD.nameToken]: VERSION_GUARD.attribute };
@@ -73,47 +73,51 @@ async function readChunk(client: DynamoDBClient, refs: ItemRef[], options: Dynam
   } catch (error) {
     return splitOrRefuse(client, refs, classifyDynamoError(error), options, result);
   }
-  for (let attempt = 1; request !== undefined && Object.keys(request).length > 0; attempt++) {
-    let unprocessed: Record<string, KeysAndAttributes> | undefined;
+  let pending: Record<string, KeysAndAttributes> = request;
+  const refusedBy = await retryWithBackoff<DynamoError | undefined>('BatchGetItem', options, async (attempt) => {
+    let output: BatchGetItemCommandOutput;
     try {
-      const output: BatchGetItemCommandOutput = await client.send(new BatchGetItemCommand({ RequestItems: request }));
-      for (const [table, items] of Object.entries(output.Responses ?? {})) {
-        const tombstone = table === first.tombstoneTable;
-        for (const sdkItem of items) {
-          const item = fromSdkItem(sdkItem);
-          const id = itemIdentity(first.table, pick(item, keyNames));
-          const version = item[VERSION_GUARD.attribute];
-          const known = version !== undefined && 'S' in version ? version.S : undefined;
-          const stored = result.versions.get(id) ?? {};
-          if (tombstone) {
-            if (known === undefined) continue;
-            stored.tombstone = known;
-          } else {
-            // An item without `_ver` (loaded by another tool, a parent created by a child's update)
-            // still exists: a delete must remove it.
-            stored.exists = true;
-            if (known !== undefined) stored.item = known;
-          }
-          result.versions.set(id, stored);
-        }
-      }
-      unprocessed = output.UnprocessedKeys;
-      if (unprocessed === undefined || Object.keys(unprocessed).length === 0) return;
-      if (attempt >= options.retry.maxAttempts) {
-        throw classifyDynamoError(Object.assign(new Error('BatchGetItem left keys unprocessed after every retry'), { name: 'ProvisionedThroughputExceededException' }));
-      }
-      const pending = Object.values(unprocessed).reduce((sum, entry) => sum + (entry.Keys?.length ?? 0), 0);
-      await pauseBeforeRetry(options, { operation: 'BatchGetItem', reason: 'unprocessed', attempt, items: pending });
-      request = unprocessed;
+      output = await client.send(new BatchGetItemCommand({ RequestItems: pending }));
     } catch (thrown) {
       const error = classifyDynamoError(thrown, { table: first.table, operation: 'BatchGetItem' });
       // An unknown error that outlasts the retries is isolated to its item like a permanent one (capped).
-      if (!error.retriable || (error.code === DynamoErrorCode.UNKNOWN && attempt >= options.retry.maxAttempts)) {
-        return splitOrRefuse(client, refs, error, options, result);
+      if (!error.retriable || (error.code === DynamoErrorCode.UNKNOWN && attempt >= options.retry.maxAttempts)) return { done: error };
+      throw error;
+    }
+    recordVersions(output, first, keyNames, result);
+    const unprocessed = output.UnprocessedKeys;
+    if (unprocessed === undefined || Object.keys(unprocessed).length === 0) return { done: undefined };
+    pending = unprocessed;
+    return {
+      again: { reason: 'unprocessed', items: Object.values(unprocessed).reduce((sum, entry) => sum + (entry.Keys?.length ?? 0), 0) },
+      exhausted: () => {
+        throw classifyDynamoError(Object.assign(new Error('BatchGetItem left keys unprocessed after every retry'), { name: 'ProvisionedThroughputExceededException' }));
+      },
+    };
+  }, refs.length);
+  if (refusedBy !== undefined) return splitOrRefuse(client, refs, refusedBy, options, result);
+}
+
+/** Records each returned item's and tombstone's `_ver` by item identity. */
+function recordVersions(output: BatchGetItemCommandOutput, first: ItemRef, keyNames: string[], result: StoredVersionsResult): void {
+  for (const [table, items] of Object.entries(output.Responses ?? {})) {
+    const tombstone = table === first.tombstoneTable;
+    for (const sdkItem of items) {
+      const item = fromSdkItem(sdkItem);
+      const id = itemIdentity(first.table, pick(item, keyNames));
+      const version = item[VERSION_GUARD.attribute];
+      const known = version !== undefined && 'S' in version ? version.S : undefined;
+      const stored = result.versions.get(id) ?? {};
+      if (tombstone) {
+        if (known === undefined) continue;
+        stored.tombstone = known;
+      } else {
+        // An item without `_ver` (loaded by another tool, a parent created by a child's update)
+        // still exists: a delete must remove it.
+        stored.exists = true;
+        if (known !== undefined) stored.item = known;
       }
-      if (attempt >= options.retry.maxAttempts) throw error;
-      const reason = error.code === DynamoErrorCode.THROTTLED ? 'throttled' : 'error';
-      await pauseBeforeRetry(options, { operation: 'BatchGetItem', reason, attempt, items: refs.length, error });
+      result.versions.set(id, stored);
     }
   }
 }
@@ -122,7 +126,7 @@ async function splitOrRefuse(
   client: DynamoDBClient,
   refs: ItemRef[],
   error: DynamoError,
-  options: DynamoRetryOptions,
+  options: RetryOptions,
   result: StoredVersionsResult,
 ): Promise<void> {
   if (refs.length === 1) {

@@ -1,8 +1,9 @@
-import { BatchWriteItemCommand, DeleteItemCommand, type DynamoDBClient, PutItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, type BatchWriteItemCommandOutput, DeleteItemCommand, type DynamoDBClient, PutItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 
 import { classifyDynamoError, isConditionalCheckFailed } from './classify-dynamo-error';
-import { DynamoErrorCode, type DynamoError } from './dynamo-error';
-import { pauseBeforeRetry, type DynamoRetryOptions } from './dynamo-retry';
+import { retryWithBackoff, type RetryOptions } from '@pg2ddb/errors';
+import { DynamoError, DynamoErrorCode } from './dynamo-error';
+
 import { chunksOf, forEachConcurrently } from './for-each-concurrently';
 import { fromSdkItem } from './from-sdk-attribute-value';
 import { itemIdentity } from './item-identity';
@@ -21,7 +22,7 @@ export interface ItemWriteRequest {
 }
 
 /** How writeItemBatches fences and guards its calls. */
-export interface WriteBatchOptions extends DynamoRetryOptions {
+export interface WriteBatchOptions extends RetryOptions {
   concurrency: number;
   onCall?: (requests: number) => void;
   /** Awaited before every write call; throwing stops the writes (e.g. the partition was revoked). */
@@ -65,56 +66,71 @@ export async function writeItemBatches(client: DynamoDBClient, requests: readonl
 async function writeChunk(client: DynamoDBClient, chunk: ItemWriteRequest[], options: WriteBatchOptions, failures: ItemBatchFailures): Promise<void> {
   let pending = chunk;
   let conditional = options.conditional === true;
-  for (let attempt = 1; pending.length > 0; attempt++) {
-    await options.beforeWrite?.();
-    if (conditional) {
-      const failed = await writeConditionally(client, pending, failures);
-      if (failed.length === 0) return;
-      pending = failed.map((entry) => entry.entry);
-      const error = (failed[0] as { error: DynamoError }).error;
-      if (attempt >= options.retry.maxAttempts) {
-        for (const { entry, error: itsError } of failed) failures.retriable.set(entry.owner, itsError);
-        return;
-      }
-      const reason = error.code === DynamoErrorCode.THROTTLED ? 'throttled' : 'error';
-      await pauseBeforeRetry(options, { operation: 'BatchWriteItem', reason, attempt, items: pending.length, error });
-      continue;
-    }
-    const requestItems: Record<string, WriteRequest[]> = {};
-    for (const entry of pending) (requestItems[entry.table] ??= []).push(entry.request);
-    try {
-      options.onCall?.(pending.length);
-      const output = await client.send(new BatchWriteItemCommand({ RequestItems: requestItems }));
-      const unprocessed = unprocessedIds(output.UnprocessedItems, pending);
-      if (unprocessed.size === 0) return;
-      pending = pending.filter((entry) => unprocessed.has(identityOf(entry)));
-      if (attempt >= options.retry.maxAttempts) {
-        const error = classifyDynamoError(
-          Object.assign(new Error(`BatchWriteItem left ${pending.length} item(s) unprocessed after ${attempt} attempts`), {
-            name: 'ProvisionedThroughputExceededException',
-          }),
-        );
-        for (const entry of pending) failures.retriable.set(entry.owner, error);
-        return;
-      }
-      conditional = true;
-      await pauseBeforeRetry(options, { operation: 'BatchWriteItem', reason: 'unprocessed', attempt, items: pending.length });
-    } catch (thrown) {
-      const error = classifyDynamoError(thrown, { operation: 'BatchWriteItem', tables: Object.keys(requestItems) });
-      if (!error.retriable) {
-        for (const entry of pending) failures.refused.set(entry.owner, error);
-        return;
-      }
-      if (attempt >= options.retry.maxAttempts) {
-        for (const entry of pending) failures.retriable.set(entry.owner, error);
-        return;
-      }
-      const reason = error.code === DynamoErrorCode.THROTTLED ? 'throttled' : 'error';
-      // The call may have landed with its answer lost; either way the retry must not overwrite blindly.
-      conditional = true;
-      await pauseBeforeRetry(options, { operation: 'BatchWriteItem', reason, attempt, items: pending.length, error });
-    }
+  // A fence (beforeWrite) ends the chunk at once, whatever its error says about retrying.
+  let fenced: { error: unknown } | undefined;
+  try {
+    await retryWithBackoff<void>(
+      'BatchWriteItem',
+      options,
+      async () => {
+        try {
+          await options.beforeWrite?.();
+        } catch (error) {
+          fenced = { error };
+          return { done: undefined };
+        }
+        if (conditional) {
+          const failed = await writeConditionally(client, pending, failures);
+          if (failed.length === 0) return { done: undefined };
+          pending = failed.map((entry) => entry.entry);
+          const error = (failed[0] as { error: DynamoError }).error;
+          return {
+            again: { reason: error.code === DynamoErrorCode.THROTTLED ? 'throttled' : 'error', items: pending.length, error },
+            exhausted: () => {
+              for (const { entry, error: itsError } of failed) failures.retriable.set(entry.owner, itsError);
+            },
+          };
+        }
+        const requestItems: Record<string, WriteRequest[]> = {};
+        for (const entry of pending) (requestItems[entry.table] ??= []).push(entry.request);
+        let output: BatchWriteItemCommandOutput;
+        try {
+          options.onCall?.(pending.length);
+          output = await client.send(new BatchWriteItemCommand({ RequestItems: requestItems }));
+        } catch (thrown) {
+          const error = classifyDynamoError(thrown, { operation: 'BatchWriteItem', tables: Object.keys(requestItems) });
+          if (!error.retriable) {
+            for (const entry of pending) failures.refused.set(entry.owner, error);
+            return { done: undefined };
+          }
+          // The call may have landed with its answer lost; either way the retry must not overwrite blindly.
+          conditional = true;
+          throw error;
+        }
+        const unprocessed = unprocessedIds(output.UnprocessedItems, pending);
+        if (unprocessed.size === 0) return { done: undefined };
+        pending = pending.filter((entry) => unprocessed.has(identityOf(entry)));
+        conditional = true;
+        return {
+          again: { reason: 'unprocessed', items: pending.length },
+          exhausted: () => {
+            const error = classifyDynamoError(
+              Object.assign(new Error(`BatchWriteItem left ${pending.length} item(s) unprocessed after ${options.retry.maxAttempts} attempts`), {
+                name: 'ProvisionedThroughputExceededException',
+              }),
+            );
+            for (const entry of pending) failures.retriable.set(entry.owner, error);
+          },
+        };
+      },
+      chunk.length,
+    );
+  } catch (thrown) {
+    // A retriable error outlasted every attempt.
+    if (!(thrown instanceof DynamoError) || !thrown.retriable) throw thrown;
+    for (const entry of pending) failures.retriable.set(entry.owner, thrown);
   }
+  if (fenced) throw fenced.error;
 }
 
 /**
