@@ -49,6 +49,7 @@ import { SetupGate } from './support/setup-gate';
 import { stackVersions } from './support/stack-versions';
 import { endOffsets } from './support/latency-hops';
 import { probeHops, type ProbeHops } from './support/probe-hops';
+import { runUnguardedBaseline, type UnguardedBaseline } from './support/unguarded-baseline';
 import { measureStreamingLag, type ProbeTimes, type StreamingResult } from './support/streaming-lag';
 import { suiteMarkdown, targetChecks, type SuiteResults } from './support/suite-report';
 
@@ -68,7 +69,7 @@ const HELP = `usage: npm run bench -- [options]      (= node -r @swc-node/regist
   --baseline-slice-seconds S   wall time per slice (default 10; --quick 5)
   --idle-rate R                changes/s of the near-idle streaming phase, every change probed (default 10)
   --idle-seconds S             its duration (default 30; --quick 15)
-  --idle-poll-ms MS            its DynamoDB read-loop interval, no back-off (default 5)
+  --idle-poll-ms MS            its DynamoDB read-loop interval, no back-off (default 10)
   --skip LIST                  phases left out while iterating: ceilings, seed, reconcile, mapping
                                (their figures then read "not measured")
   --lag-rate R                 changes/s of the streaming phase (default 1000)
@@ -166,7 +167,7 @@ function flagsFrom(argv: string[]): Flags {
       'baseline-slice-seconds': quick ? 5 : 10,
       'idle-rate': 10,
       'idle-seconds': quick ? 15 : 30,
-      'idle-poll-ms': 5,
+      'idle-poll-ms': 10,
       skip: '',
       'lag-rate': 1000,
       'lag-seconds': quick ? 20 : 60,
@@ -454,7 +455,7 @@ async function main(): Promise<void> {
       const done = await follow(watch, targetsAfter(base, totalChanges), base.atMs, flags['timeout-s'], 'streaming');
       await profilePhase(profileDir, watch, 'streaming');
       const hops = await probeHops(kafka, admin, topics, from, probeTimes);
-      return { ...result, hops, pipeline: phaseReport(totalChanges, base.atMs, base, done) };
+      return { ...result, hops, pipeline: phaseReport(totalChanges, base.atMs, base, done), changeFrom: from.change };
     });
     const lag = streaming.latencyMs;
     log(
@@ -463,6 +464,16 @@ async function main(): Promise<void> {
     );
     log(`   cpu cores: ${busiest(streaming.pipeline.cpuCores)}; machine ${streaming.pipeline.cpuCores.machineBusy}`);
     log(`   hops p50 (ms) ${hopLine(streaming.hops)}; CPU µs per change: ${perChangeLine(streaming.pipeline.cpuMicrosecondsPerChange)}`);
+
+    // ---- 5b. the same events through a minimal unguarded consumer --------------------------------
+    const { changeFrom, ...streamingFigures } = streaming;
+    const unguarded: UnguardedBaseline = await timePhase('unguardedBaseline', () =>
+      runUnguardedBaseline({ kafka, admin, dynamo, mapping, table: mapping.table, topic: topics.change, from: changeFrom, dynamoGroup }),
+    );
+    log(
+      `5b. unguarded baseline (convert + BatchWriteItem, same ${fmtCount(unguarded.events)} events): ${fmtCount(unguarded.eventsPerSecond)} events/s, ` +
+        `consumer ${unguarded.consumerMicrosecondsPerChange} µs/change, emulator ${unguarded.dynamoMicrosecondsPerChange} µs/change`,
+    );
 
     // ---- 6. reconciler ---------------------------------------------------------------------------
     let reconcilerCpu: CpuUse | undefined;
@@ -548,7 +559,7 @@ async function main(): Promise<void> {
         dynamo: ownDynamo ? "the benchmark's own DynamoDB emulator (moto server mode, in memory), for ceilings and pipeline alike" : "the stack's DynamoDB emulator (moto server mode, in memory)",
         writesPartitions,
         profile: flags.profile,
-        services: Object.fromEntries(Object.entries(process.env).filter(([name]) => /^PG2DDB_(WRITER|TRANSFORMER)_/.test(name))),
+        services: Object.fromEntries(Object.entries(process.env).filter(([name]) => /^PG2DDB_(WRITER|TRANSFORMER|FETCH)_/.test(name))),
       },
       phaseSeconds: { ...phaseSeconds, total: seconds(suiteStarted, Date.now()) },
       phaseLoadAverage1m: phaseLoadAverage,
@@ -570,7 +581,8 @@ async function main(): Promise<void> {
         ratioToSeedBaseline: round2(load.report.rowsPerSecond / seed.rowsPerSecond),
       },
       streamingIdle: idle,
-      streaming,
+      streaming: streamingFigures,
+      unguardedBaseline: unguarded,
       reconciler: { ...reconciler, ...(reconcilerCpu ? { cpuCores: reconcilerCpu } : {}) },
       mapping: mappingMicro,
       memory: {
@@ -637,6 +649,10 @@ async function runMappingBench(runs: number, runMs: number, profileDir: string |
     peakRssMiB: document.memoryMiB.peakRss,
     ...(profile ? { profile } : {}),
   };
+}
+
+function fmtCount(value: number): string {
+  return value.toLocaleString('en-US');
 }
 
 function hopLine(hops: ProbeHops): string {

@@ -21,6 +21,7 @@ import type { SeedBaselineResult } from './seed-baseline';
 import type { Versions } from './stack-versions';
 import type { ProbeHops } from './probe-hops';
 import type { StreamingResult } from './streaming-lag';
+import type { UnguardedBaseline } from './unguarded-baseline';
 
 interface PhaseFigures {
   count?: number;
@@ -62,6 +63,8 @@ export interface SuiteResults {
   /** Near idle (≤ 10 changes/s, every change probed). */
   streamingIdle?: StreamingPhase;
   streaming: StreamingPhase;
+  /** The same events through a minimal unguarded consumer (issue 16, lever 6). */
+  unguardedBaseline?: UnguardedBaseline;
   reconciler: ReconcilerAtSize & { cpuCores?: CpuUse };
   mapping: {
     unit: string;
@@ -219,6 +222,21 @@ function streamingWhere(streaming: StreamingPhase): string {
   return parts.filter(Boolean).join('; ');
 }
 
+/** The side-by-side baseline against the pipeline under load: what the guarantees cost. */
+function unguardedLines(r: SuiteResults): string[] {
+  const u = r.unguardedBaseline as UnguardedBaseline;
+  const perChange = r.streaming.pipeline.cpuMicrosecondsPerChange ?? {};
+  const writerDone = r.streaming.pipeline.stageDoneSeconds.writer;
+  const pipelineRate = writerDone ? Math.round((r.streaming.pipeline.count ?? 0) / writerDone) : 0;
+  return [
+    '',
+    '| same events under load | changes/s through | our services µs/change | emulator µs/change | DynamoDB requests |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    `| pg2ddb (transformer + writer, guarded) | ${fmt(pipelineRate)} (first change → writer done) | ${fmt((perChange.transformer ?? 0) + (perChange.writer ?? 0))} | ${fmt(perChange.dynamodb ?? 0)} | — |`,
+    `| minimal unguarded consumer (replay: convert + BatchWriteItem) | ${fmt(u.eventsPerSecond)} | ${fmt(u.consumerMicrosecondsPerChange)} | ${fmt(u.dynamoMicrosecondsPerChange)} | ${fmt(u.requests)} for ${fmt(u.itemsWritten)} items |`,
+  ];
+}
+
 function hop(figure: { p50: number; p99: number }): string {
   return `${figure.p50}/${figure.p99}`;
 }
@@ -271,6 +289,7 @@ export function suiteMarkdown(results: SuiteResults): string {
       const writerDone = phase.pipeline.stageDoneSeconds.writer;
       return `| ${fmt(phase.scheduledRate)} → ${fmt(phase.achievedChangesPerSecond)} | ${phase.latencyMs ? `${phase.latencyMs.p50} / ${phase.latencyMs.p99}` : '—'} | ${cell(hops?.commitToDebezium)} | ${cell(hops?.debeziumToChangeTopic)} | ${cell(hops?.changeTopicToTransformed)} | ${cell(hops?.transformedToVisible)} | ${writerDone === null ? '—' : Math.max(0, Math.round((writerDone - phase.seconds) * 10) / 10)} | ${groups.map((group) => fmt(phase.pipeline.cpuMicrosecondsPerChange?.[group] ?? 0)).join(' | ')} | ${hops?.changeEventBytesMean ?? '—'} |`;
     }),
+    ...(r.unguardedBaseline ? unguardedLines(r) : []),
     '',
     'Hops are p50/p99 ms over the probes: source commit (`source.ts_ms`) → Debezium read it (`ts_ms`) → its Kafka timestamp → the write command\'s Kafka timestamp → the probe saw it in DynamoDB (the writer\'s fetch, guard and write, plus the read loop\'s resolution). CPU per change: each process group\'s CPU time during the phase (from its start until the writer finished) ÷ changes; near idle it includes the idle cost (heartbeats, polls).',
   ];
