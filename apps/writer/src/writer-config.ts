@@ -32,8 +32,8 @@ export const writerEnv = {
   },
   PG2DDB_DYNAMO_REQUEST_TIMEOUT_MS: { description: 'abandon one DynamoDB request (and retry it) after this long', default: 15_000, parse: int(100, 600_000) },
   PG2DDB_WRITER_VERSION_CACHE_ITEMS: {
-    description: "stored versions remembered per owned partition, so the version guard's read is skipped for items the writer read or wrote itself (dropped on any rebalance); 0 reads every batch's versions",
-    default: 50_000,
+    description: "stored versions remembered per owned partition (~450 bytes each), so the version guard's read is skipped for items the writer read or wrote itself (dropped on any rebalance); 0 reads every batch's versions",
+    default: 5_000,
     parse: int(0, 10_000_000),
   },
   PG2DDB_WRITER_TOMBSTONE_TTL_DAYS: {
