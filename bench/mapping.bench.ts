@@ -31,6 +31,8 @@ interface BenchCase {
   mapping: CompiledMapping;
   topic: string;
   values: Buffer[];
+  /** The Kafka key of each event (the transformer checks it names the same row as the value). */
+  keys: Array<Buffer | null>;
 }
 
 // Not @pg2ddb/service's repoRoot: that lib pulls in Nest, whose load would inflate the memory figures.
@@ -45,8 +47,8 @@ type Step = (index: number) => number;
  * cache, source version, mapChange), then what its batch handler does with each command.
  */
 function fullPath(benchCase: BenchCase): Step {
-  const { values, mapping, topic } = benchCase;
-  const messages = values.map((value, offset) => ({ key: null, value, offset: String(offset), timestamp: '0', attributes: 0, headers: {} }) as KafkaMessage);
+  const { values, keys, mapping, topic } = benchCase;
+  const messages = values.map((value, offset) => ({ key: keys[offset] ?? null, value, offset: String(offset), timestamp: '0', attributes: 0, headers: {} }) as KafkaMessage);
   return (index) => {
     const outcome = transformMessage(mapping, topic, 0, messages[index % messages.length] as KafkaMessage);
     if (outcome.kind !== 'commands') throw new Error(`${benchCase.name}: the transformer did not map the event (${outcome.kind === 'dead' ? outcome.message : outcome.kind})`);
@@ -204,9 +206,11 @@ function loadCapture(name: string): { capture: CapturedEvents; mapping: Compiled
 function casesFrom(name: string, wanted: Array<{ table: string; op: string; description: string }>): BenchCase[] {
   const { capture, mapping } = loadCapture(name);
   return wanted.map(({ table, op, description }) => {
-    const values = capture.events.filter((event) => event.table === table && event.op === op).map((event) => Buffer.from(event.value, 'utf8'));
+    const events = capture.events.filter((event) => event.table === table && event.op === op);
+    const values = events.map((event) => Buffer.from(event.value, 'utf8'));
+    const keys = events.map((event) => (typeof event.key === 'string' ? Buffer.from(event.key, 'utf8') : null));
     if (values.length === 0) throw new Error(`bench/fixtures/${name}.events.json has no ${table} ${op} event; capture again`);
-    return { name: `${name}.${table}.${op}`, description, mapping, topic: `${capture.prefix}.${capture.schema}.${table}`, values };
+    return { name: `${name}.${table}.${op}`, description, mapping, topic: `${capture.prefix}.${capture.schema}.${table}`, values, keys };
   });
 }
 

@@ -47,7 +47,10 @@ import { writeResults } from './support/results-file';
 import { measureSeedBaseline, type SeedBaselineResult } from './support/seed-baseline';
 import { SetupGate } from './support/setup-gate';
 import { stackVersions } from './support/stack-versions';
-import { measureStreamingLag, type StreamingResult } from './support/streaming-lag';
+import { endOffsets } from './support/latency-hops';
+import { probeHops, type ProbeHops } from './support/probe-hops';
+import { runUnguardedBaseline, type UnguardedBaseline } from './support/unguarded-baseline';
+import { measureStreamingLag, type ProbeTimes, type StreamingResult } from './support/streaming-lag';
 import { suiteMarkdown, targetChecks, type SuiteResults } from './support/suite-report';
 
 const SEED_ROWS = 500_247;
@@ -64,6 +67,11 @@ const HELP = `usage: npm run bench -- [options]      (= node -r @swc-node/regist
   --pg-page-rows N             keyset page of the Postgres read ceiling (default 10000)
   --baseline-slices N          evenly spread OFFSET slices of the seed's loader (default 3)
   --baseline-slice-seconds S   wall time per slice (default 10; --quick 5)
+  --idle-rate R                changes/s of the near-idle streaming phase, every change probed (default 10)
+  --idle-seconds S             its duration (default 30; --quick 15)
+  --idle-poll-ms MS            its DynamoDB read-loop interval, no back-off (default 10)
+  --skip LIST                  phases left out while iterating: ceilings, seed, reconcile, mapping
+                               (their figures then read "not measured")
   --lag-rate R                 changes/s of the streaming phase (default 1000)
   --lag-seconds S              its duration (default 60; --quick 20)
   --lag-mix I,U,D              shares of inserts, updates, deletes (default 40,40,20)
@@ -96,6 +104,10 @@ interface Flags extends Record<string, number | string | boolean> {
   'pg-page-rows': number;
   'baseline-slices': number;
   'baseline-slice-seconds': number;
+  'idle-rate': number;
+  'idle-seconds': number;
+  'idle-poll-ms': number;
+  skip: string;
   'lag-rate': number;
   'lag-seconds': number;
   'lag-mix': string;
@@ -153,6 +165,10 @@ function flagsFrom(argv: string[]): Flags {
       'pg-page-rows': 10_000,
       'baseline-slices': 3,
       'baseline-slice-seconds': quick ? 5 : 10,
+      'idle-rate': 10,
+      'idle-seconds': quick ? 15 : 30,
+      'idle-poll-ms': 10,
+      skip: '',
       'lag-rate': 1000,
       'lag-seconds': quick ? 20 : 60,
       'lag-mix': '40,40,20',
@@ -219,7 +235,11 @@ async function main(): Promise<void> {
   const [insertShare, updateShare, deleteShare] = mix as [number, number, number];
   const totalChanges = Math.round(flags['lag-rate'] * flags['lag-seconds']);
   const deletesNeeded = Math.ceil((totalChanges * deleteShare) / (insertShare + updateShare + deleteShare)) + 1;
-  if (deletesNeeded + 1000 > flags.rows) throw new Error(`--rows ${flags.rows} is too small for ${deletesNeeded} deletes in the streaming phase (+1,000 rows to update)`);
+  const idleChanges = Math.round(flags['idle-rate'] * flags['idle-seconds']);
+  const idleDeletesNeeded = Math.ceil((idleChanges * deleteShare) / (insertShare + updateShare + deleteShare)) + 1;
+  const skip = new Set(flags.skip.split(',').filter(Boolean));
+  for (const phase of skip) if (!['ceilings', 'seed', 'reconcile', 'mapping'].includes(phase)) throw new Error(`--skip knows ceilings, seed, reconcile, mapping; got ${phase}`);
+  if (deletesNeeded + idleDeletesNeeded + 1000 > flags.rows) throw new Error(`--rows ${flags.rows} is too small for ${deletesNeeded + idleDeletesNeeded} deletes in the streaming phases (+1,000 rows to update)`);
 
   if (flags.services !== 'dist' && flags.services !== 'src') throw new Error(`--services wants dist or src; got ${flags.services}`);
   if (flags.services === 'dist') {
@@ -317,13 +337,13 @@ async function main(): Promise<void> {
       return toSdkItem(mapped.item);
     });
     const ceilingLevels = flags['ceiling-levels'].split(',').filter(Boolean).map(Number);
-    const dynamoCeiling: BatchWritePoint[] = await timePhase('ceilingDynamoWrite', () => measureBatchWriteCeiling(dynamo, mapping.table, ceilingSdkItems, ceilingLevels, dynamoGroup));
+    const dynamoCeiling: BatchWritePoint[] = skip.has('ceilings') ? [] : await timePhase('ceilingDynamoWrite', () => measureBatchWriteCeiling(dynamo, mapping.table, ceilingSdkItems, ceilingLevels, dynamoGroup));
     for (const point of dynamoCeiling) {
       log(`2b. DynamoDB ceiling, ${point.concurrency} BatchWriteItem loops: ${point.items.toLocaleString('en-US')} items in ${point.seconds} s = ${point.itemsPerSecond.toLocaleString('en-US')} items/s (emulator ${point.dynamoCores} cores, client ${point.clientCores}, ${point.retryRequests} retries)`);
     }
 
     // ---- 3. the seed's approach ------------------------------------------------------------------
-    const seed: SeedBaselineResult = await timePhase('seedBaseline', async () => {
+    const seed: SeedBaselineResult = skip.has('seed') ? notMeasuredSeed() : await timePhase('seedBaseline', async () => {
       const client = await (pool as Pool).connect();
       try {
         return await measureSeedBaseline({ client, dynamo, tablePrefix: mapping.table.name, slices: flags['baseline-slices'], sliceSeconds: flags['baseline-slice-seconds'] });
@@ -381,12 +401,42 @@ async function main(): Promise<void> {
     );
     log(`   cpu cores: ${busiest(load.report.cpuCores)}; machine ${load.report.cpuCores.machineBusy}`);
 
-    // ---- 5. streaming lag ------------------------------------------------------------------------
+    // ---- 5. streaming lag: near idle, then under load -----------------------------------------
+    const updateIds = Array.from({ length: Math.min(50_000, flags.rows - deletesNeeded - idleDeletesNeeded) }, (_unused, index) => 1 + index);
+    const offsetsNow = async () => ({ change: endOffsets(await admin.fetchTopicOffsets(topics.change)), writes: endOffsets(await admin.fetchTopicOffsets(topics.writes)) });
+    const idle = await timePhase('streamingIdle', async () => {
+      const from = await offsetsNow();
+      const base = await watch.counters();
+      const { probeTimes, ...result } = await measureStreamingLag({
+        pool: pool as Pool,
+        connections: 1,
+        dynamo,
+        table: mapping.table.name,
+        entity,
+        rate: flags['idle-rate'],
+        seconds: flags['idle-seconds'],
+        mix: { insert: insertShare, update: updateShare, delete: deleteShare },
+        updateIds,
+        deleteIds: Array.from({ length: idleDeletesNeeded }, (_unused, index) => flags.rows - deletesNeeded - index),
+        probeEvery: 1,
+        pollMs: flags['idle-poll-ms'],
+        maxPollMs: flags['idle-poll-ms'],
+        drainSeconds: 60,
+      });
+      const done = await follow(watch, targetsAfter(base, idleChanges), base.atMs, flags['timeout-s'], 'near idle');
+      const hops = await probeHops(kafka, admin, topics, from, probeTimes);
+      await profilePhase(profileDir, watch, 'streaming-idle');
+      return { ...result, hops, pipeline: phaseReport(idleChanges, base.atMs, base, done) };
+    });
+    log(
+      `5a. near idle: ${idle.achievedChangesPerSecond} changes/s, commit → visible p50/p99 ${idle.latencyMs?.p50}/${idle.latencyMs?.p99} ms; hops p50 (ms) ${hopLine(idle.hops)}; ` +
+        `CPU µs per change: ${perChangeLine(idle.pipeline.cpuMicrosecondsPerChange)}`,
+    );
     const streaming = await timePhase('streaming', async () => {
+      const from = await offsetsNow();
       const base = await watch.counters();
       const deleteIds = Array.from({ length: deletesNeeded }, (_unused, index) => flags.rows - index);
-      const updateIds = Array.from({ length: Math.min(50_000, flags.rows - deletesNeeded) }, (_unused, index) => 1 + index);
-      const result: StreamingResult = await measureStreamingLag({
+      const { probeTimes, ...result }: StreamingResult & { probeTimes: ProbeTimes[] } = await measureStreamingLag({
         pool: pool as Pool,
         connections: flags['lag-connections'],
         dynamo,
@@ -404,7 +454,8 @@ async function main(): Promise<void> {
       // Every change through the writer (the probes are a sample), then the CPU of the whole phase.
       const done = await follow(watch, targetsAfter(base, totalChanges), base.atMs, flags['timeout-s'], 'streaming');
       await profilePhase(profileDir, watch, 'streaming');
-      return { ...result, pipeline: phaseReport(totalChanges, base.atMs, base, done) };
+      const hops = await probeHops(kafka, admin, topics, from, probeTimes);
+      return { ...result, hops, pipeline: phaseReport(totalChanges, base.atMs, base, done), changeFrom: from.change };
     });
     const lag = streaming.latencyMs;
     log(
@@ -412,10 +463,21 @@ async function main(): Promise<void> {
         `commit → visible p50/p95/p99 ${lag?.p50}/${lag?.p95}/${lag?.p99} ms (max ${lag?.max}; ${streaming.probes.seen} of ${streaming.probes.sent} probes seen)`,
     );
     log(`   cpu cores: ${busiest(streaming.pipeline.cpuCores)}; machine ${streaming.pipeline.cpuCores.machineBusy}`);
+    log(`   hops p50 (ms) ${hopLine(streaming.hops)}; CPU µs per change: ${perChangeLine(streaming.pipeline.cpuMicrosecondsPerChange)}`);
+
+    // ---- 5b. the same events through a minimal unguarded consumer --------------------------------
+    const { changeFrom, ...streamingFigures } = streaming;
+    const unguarded: UnguardedBaseline = await timePhase('unguardedBaseline', () =>
+      runUnguardedBaseline({ kafka, admin, dynamo, mapping, table: mapping.table, topic: topics.change, from: changeFrom, dynamoGroup }),
+    );
+    log(
+      `5b. unguarded baseline (convert + BatchWriteItem, same ${fmtCount(unguarded.events)} events): ${fmtCount(unguarded.eventsPerSecond)} events/s, ` +
+        `consumer ${unguarded.consumerMicrosecondsPerChange} µs/change, emulator ${unguarded.dynamoMicrosecondsPerChange} µs/change`,
+    );
 
     // ---- 6. reconciler ---------------------------------------------------------------------------
     let reconcilerCpu: CpuUse | undefined;
-    const reconciler: ReconcilerAtSize = flags.reconcile
+    const reconciler: ReconcilerAtSize = flags.reconcile && !skip.has('reconcile')
       ? await timePhase('reconcile', async () => {
           const groups = watch.groups().filter((group) => group.name !== 'bench');
           const before = cpuSnapshot(groups);
@@ -435,7 +497,7 @@ async function main(): Promise<void> {
           reconcilerCpu = cpuBetween(before, after);
           return figure;
         })
-      : { measured: false, note: 'not measured: --reconcile false' };
+      : { measured: false, note: 'not measured: --reconcile false or --skip reconcile' };
     log(
       `6. reconciler full compare: ${reconciler.measured ? `${reconciler.rowsPerSecond} rows/s (${reconciler.rows} rows in ${reconciler.seconds} s)` : reconciler.note}` +
         (reconciler.rawScan ? `; raw parallel Scan of the same table ${reconciler.rawScan.itemsPerSecond} items/s (${reconciler.rawScan.seconds} s); ratio ${reconciler.ratioToRawScan ?? '-'}` : ''),
@@ -445,9 +507,11 @@ async function main(): Promise<void> {
     // The machine is shared with other work: a ceiling is the best of two attempts.
     // The second attempt runs only the level that did best the first time, to keep the run short.
     const againLevel = dynamoCeiling.reduce<BatchWritePoint | undefined>((best, point) => (!best || point.itemsPerSecond > best.itemsPerSecond ? point : best), undefined);
-    const dynamoCeilingAgain: BatchWritePoint[] = await timePhase('ceilingDynamoWriteAgain', () =>
-      measureBatchWriteCeiling(dynamo, { ...mapping.table, name: `${mapping.table.name}-again` }, ceilingSdkItems, againLevel ? [againLevel.concurrency] : ceilingLevels, dynamoGroup),
-    );
+    const dynamoCeilingAgain: BatchWritePoint[] = skip.has('ceilings')
+      ? []
+      : await timePhase('ceilingDynamoWriteAgain', () =>
+          measureBatchWriteCeiling(dynamo, { ...mapping.table, name: `${mapping.table.name}-again` }, ceilingSdkItems, againLevel ? [againLevel.concurrency] : ceilingLevels, dynamoGroup),
+        );
     for (const point of dynamoCeilingAgain) {
       log(`2b'. DynamoDB ceiling again, ${point.concurrency} loops: ${point.itemsPerSecond.toLocaleString('en-US')} items/s (emulator ${point.dynamoCores} cores, machine ${point.machineBusyCores})`);
     }
@@ -462,7 +526,7 @@ async function main(): Promise<void> {
     await cleanup();
 
     // ---- 7. mapping micro-benchmark --------------------------------------------------------------
-    const mappingMicro = await timePhase('mapping', async () => runMappingBench(flags['mapping-runs'], flags['mapping-run-ms'], profileDir));
+    const mappingMicro = skip.has('mapping') ? notMeasuredMapping() : await timePhase('mapping', async () => runMappingBench(flags['mapping-runs'], flags['mapping-run-ms'], profileDir));
     log(`7. mapping: payments snapshot read ${mappingMicro.paymentsReadPerCore.toLocaleString('en-US')} events/s per core wall-clock, ${mappingMicro.paymentsReadPerCpuSecond.toLocaleString('en-US')} per CPU-second (lowest case ${mappingMicro.lowest.case}: ${mappingMicro.lowest.eventsPerSecond})`);
 
     // ---- profiles and results --------------------------------------------------------------------
@@ -487,13 +551,15 @@ async function main(): Promise<void> {
       config: {
         rows: flags.rows,
         quick: flags.quick,
+        streamingIdle: { rate: flags['idle-rate'], seconds: flags['idle-seconds'], probeEvery: 1, pollMs: flags['idle-poll-ms'], connections: 1 },
+        skipped: [...skip],
         streaming: { rate: flags['lag-rate'], seconds: flags['lag-seconds'], mix: flags['lag-mix'], connections: flags['lag-connections'], probeEvery: flags['probe-every'], pollMs: flags['poll-ms'], synchronousCommit: flags['synchronous-commit'] },
         connector: 'infra/debezium/postgres-connector.json as in the tree',
         servicesRunFrom: flags.services === 'dist' ? 'compiled JavaScript from npm run build (dist/), as deployed' : 'TypeScript sources through @swc-node/register',
         dynamo: ownDynamo ? "the benchmark's own DynamoDB emulator (moto server mode, in memory), for ceilings and pipeline alike" : "the stack's DynamoDB emulator (moto server mode, in memory)",
         writesPartitions,
         profile: flags.profile,
-        services: Object.fromEntries(Object.entries(process.env).filter(([name]) => /^PG2DDB_(WRITER|TRANSFORMER)_/.test(name))),
+        services: Object.fromEntries(Object.entries(process.env).filter(([name]) => /^PG2DDB_(WRITER|TRANSFORMER|FETCH)_/.test(name))),
       },
       phaseSeconds: { ...phaseSeconds, total: seconds(suiteStarted, Date.now()) },
       phaseLoadAverage1m: phaseLoadAverage,
@@ -514,7 +580,9 @@ async function main(): Promise<void> {
         ratioToDynamoCeiling: bestCeiling ? round2(load.report.rowsPerSecond / bestCeiling.itemsPerSecond) : null,
         ratioToSeedBaseline: round2(load.report.rowsPerSecond / seed.rowsPerSecond),
       },
-      streaming,
+      streamingIdle: idle,
+      streaming: streamingFigures,
+      unguardedBaseline: unguarded,
       reconciler: { ...reconciler, ...(reconcilerCpu ? { cpuCores: reconcilerCpu } : {}) },
       mapping: mappingMicro,
       memory: {
@@ -581,6 +649,32 @@ async function runMappingBench(runs: number, runMs: number, profileDir: string |
     peakRssMiB: document.memoryMiB.peakRss,
     ...(profile ? { profile } : {}),
   };
+}
+
+function fmtCount(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+function hopLine(hops: ProbeHops): string {
+  return `commit→Debezium ${hops.commitToDebezium.p50}, →change topic ${hops.debeziumToChangeTopic.p50}, →transformed ${hops.changeTopicToTransformed.p50}, →visible ${hops.transformedToVisible.p50} (${hops.matched} probes, ${hops.changeEventBytesMean} B per change event)`;
+}
+
+function perChangeLine(perChange: Record<string, number>): string {
+  return Object.entries(perChange)
+    .sort((a, b) => b[1] - a[1])
+    .map(([group, us]) => `${group} ${us}`)
+    .join(', ');
+}
+
+/** The seed's loader left out (--skip seed): every figure NaN, said so in its method. */
+function notMeasuredSeed(): SeedBaselineResult {
+  return { method: 'not measured: --skip seed', rowsPerSecond: Number.NaN, measuredRows: 0, measuredSeconds: 0, slices: [], totalRows: 0, countSeconds: 0, estimatedFullRunSeconds: Number.NaN };
+}
+
+/** The mapping micro-benchmark left out (--skip mapping). */
+function notMeasuredMapping(): Awaited<ReturnType<typeof runMappingBench>> {
+  const none = { case: 'not measured', eventsPerSecond: 0, eventsPerCpuSecond: 0, microsecondsPerEvent: 0 };
+  return { unit: 'not measured: --skip mapping', runs: 0, paymentsReadPerCore: 0, paymentsReadPerCpuSecond: 0, note: 'not measured: --skip mapping', lowest: none, cases: [], peakRssMiB: 0 };
 }
 
 function selfCpuSeconds(): number {

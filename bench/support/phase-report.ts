@@ -1,7 +1,7 @@
 /** Turning the pipeline counters of one phase into the figures the results file reports. */
 import { percentile, round } from './bench-stats';
 import type { PipelineCounters, PipelineWatch } from './pipeline-watch';
-import { cpuBetween, type CpuUse } from './process-cpu';
+import { cpuBetween, type CpuSnapshot, type CpuUse } from './process-cpu';
 
 /** Seconds between two ms timestamps, for reports. */
 export const seconds = (fromMs: number, toMs: number): number => round((toMs - fromMs) / 1000, 2);
@@ -97,7 +97,15 @@ export function phaseReport(count: number, startMs: number, before: PipelineCoun
       outcomes,
     },
     cpuCores: cpuBetween(before.cpu, after.cpu),
+    cpuMicrosecondsPerChange: cpuPerChange(before.cpu, after.cpu, count),
   };
+}
+
+/** µs of CPU each process group spent per change of a phase (its CPU time between the snapshots ÷ changes). */
+export function cpuPerChange(before: CpuSnapshot, after: CpuSnapshot, count: number): Record<string, number> {
+  const perChange: Record<string, number> = {};
+  for (const [group, used] of Object.entries(after.groups)) perChange[group] = count > 0 ? Math.round(((used - (before.groups[group] ?? 0)) * 1e6) / count) : 0;
+  return perChange;
 }
 
 /** The writer's steady rate: commands/s between 10% and 90% of the phase's writes. */

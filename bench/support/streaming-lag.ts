@@ -29,6 +29,8 @@ export interface StreamingOptions {
   probeEvery: number;
   /** Interval of the DynamoDB read loop (BatchGetItem, strongly consistent). */
   pollMs: number;
+  /** Longest interval the read loop backs off to while nothing new shows (default 200 ms; = pollMs: never backs off). */
+  maxPollMs?: number;
   /** How long to wait after the last change for the probes still pending. */
   drainSeconds: number;
 }
@@ -50,11 +52,23 @@ export interface StreamingResult {
   method: string;
 }
 
+/** One probe's times on the epoch clock (ms), for splitting its latency into hops. */
+export interface ProbeTimes {
+  op: Op;
+  /** The row's primary key (paymentid). */
+  id: number;
+  /** The DynamoDB key as text (`sdkKeyText` of the mapped key). */
+  keyText: string;
+  committedMs: number;
+  visibleMs: number;
+}
+
 interface Probe {
   index: number;
   op: Op;
   key: AttributeMap;
   keyText: string;
+  id: number;
   /** For updates: the item must carry this change's sequence number (or a later one). */
   sequence?: number;
   committedAt: number;
@@ -73,7 +87,7 @@ const READ_WINDOW = 25;
  * read loop first saw the change − the moment its autocommit returned to the benchmark. The keys
  * come from `mapRow` on the row Postgres returned (RETURNING *), so they are the pipeline's own.
  */
-export async function measureStreamingLag(options: StreamingOptions): Promise<StreamingResult> {
+export async function measureStreamingLag(options: StreamingOptions): Promise<StreamingResult & { probeTimes: ProbeTimes[] }> {
   const total = Math.round(options.rate * options.seconds);
   const ops = scheduleOps(total, options.mix);
   const needDeletes = ops.filter((op) => op === 'delete').length;
@@ -141,7 +155,7 @@ export async function measureStreamingLag(options: StreamingOptions): Promise<St
           const mapped = mapRow(options.entity, row);
           if (mapped.kind !== 'item') throw new Error(`entity ${options.entity.name} is embedded; the streaming phase needs own items`);
           const keyText = sdkKeyText(toSdkItem(mapped.key), Object.keys(mapped.key));
-          const probe: Probe = { index, op, key: mapped.key, keyText, committedAt, ...(sequence === undefined ? {} : { sequence }) };
+          const probe: Probe = { index, op, key: mapped.key, keyText, id: Number(row.paymentid), committedAt, ...(sequence === undefined ? {} : { sequence }) };
           probes.push(probe);
           pending.set(keyText, [...(pending.get(keyText) ?? []), probe]);
         }
@@ -164,7 +178,10 @@ export async function measureStreamingLag(options: StreamingOptions): Promise<St
   };
   const sortedStatements = [...statementMs].sort((a, b) => a - b);
   const achieved = total / ((lastCommit - started) / 1000);
+  const epoch = (at: number): number => performance.timeOrigin + at;
+  const probeTimes = seen.map((probe) => ({ op: probe.op, id: probe.id, keyText: probe.keyText, committedMs: epoch(probe.committedAt), visibleMs: epoch(probe.visibleAt as number) }));
   return {
+    probeTimes,
     scheduledRate: options.rate,
     seconds: options.seconds,
     changes,
@@ -191,7 +208,7 @@ export async function measureStreamingLag(options: StreamingOptions): Promise<St
     readLoop: { rounds: rounds.count, keysRead: rounds.keys, meanRoundMs: rounds.count === 0 ? 0 : round1(rounds.ms / rounds.count), pollMs: options.pollMs },
     method:
       `${options.connections} connections issue single-row autocommit INSERT/UPDATE/DELETE … RETURNING * on a fixed schedule (${options.rate}/s for ${options.seconds} s, mix ` +
-      `${options.mix.insert}/${options.mix.update}/${options.mix.delete}); one change in ${options.probeEvery} (spread over all kinds) is probed: a read loop every ${options.pollMs} ms (up to 200 ms while nothing changes) sends ` +
+      `${options.mix.insert}/${options.mix.update}/${options.mix.delete}); one change in ${options.probeEvery} (spread over all kinds) is probed: a read loop every ${options.pollMs} ms (up to ${options.maxPollMs ?? 200} ms while nothing changes) sends ` +
       `one strongly consistent BatchGetItem for the oldest ≤${READ_WINDOW} pending probes; latency = first read that shows the change − the moment its commit returned`,
   };
 }
@@ -222,7 +239,7 @@ async function readLoop(options: StreamingOptions, pending: Map<string, Probe[]>
       count++;
       keysRead += keys.length;
       ms += performance.now() - roundStart;
-      interval = pending.size < before ? options.pollMs : Math.min(200, interval * 2);
+      interval = pending.size < before ? options.pollMs : Math.min(options.maxPollMs ?? 200, interval * 2);
     } else {
       interval = options.pollMs;
     }
@@ -269,7 +286,7 @@ async function checkChunk(options: StreamingOptions, pending: Map<string, Probe[
 }
 
 /** A key as text, from its attributes in a fixed order (SDK attribute-value form). */
-function sdkKeyText(item: Record<string, SdkAttributeValue>, keyNames: readonly string[]): string {
+export function sdkKeyText(item: Record<string, SdkAttributeValue>, keyNames: readonly string[]): string {
   return JSON.stringify(keyNames.map((name) => item[name]));
 }
 

@@ -49,17 +49,20 @@ export class ChangeBatchHandler {
         this.logger.warn(`dead-lettered: ${outcome.code} ${outcome.message}`, { topic: batch.topic, partition: batch.partition, offset: message.offset });
         dead.push(this.deadLetter(batch, message, outcome));
       } else {
-        const tooLarge = oversizedItem(outcome.commands);
+        const values = outcome.commands.map((command) => JSON.stringify(command));
+        // A command's JSON is never smaller in UTF-8 than the item DynamoDB would count, and a
+        // UTF-16 unit is at most 3 UTF-8 bytes: only a long one needs the exact size.
+        const tooLarge = values.some((value) => value.length * 3 > MAX_ITEM_BYTES) ? oversizedItem(outcome.commands) : undefined;
         if (tooLarge !== undefined) {
           this.metrics.events.inc({ outcome: 'dead_lettered' });
           dead.push(this.deadLetter(batch, message, { code: 'TRANSFORMER_ITEM_TOO_LARGE', message: tooLarge.reason, details: tooLarge.details }));
           continue;
         }
         mapped++;
-        for (const command of outcome.commands) {
+        outcome.commands.forEach((command, index) => {
           ops.set(command.op, (ops.get(command.op) ?? 0) + 1);
-          writes.push({ key: writeCommandKey(command), value: JSON.stringify(command) });
-        }
+          writes.push({ key: writeCommandKey(command), value: values[index] as string });
+        });
       }
     }
     if (skipped > 0) this.metrics.events.inc({ outcome: 'skipped' }, skipped);

@@ -33,7 +33,12 @@ async function main(): Promise<void> {
         subscriptions: [{ pattern: 'changes', topics: sources, fromBeginning: true }],
         partitionsConsumedConcurrently: config.PG2DDB_TRANSFORMER_PARTITIONS_CONCURRENTLY,
         // A fetch must be able to hold the largest event the change topics accept.
-        consumer: { maxBytesPerPartition: policy.maxEventBytes, maxBytes: Math.max(policy.maxEventBytes, 10 * 1024 * 1024) },
+        consumer: {
+          maxBytesPerPartition: policy.maxEventBytes,
+          maxBytes: Math.max(policy.maxEventBytes, 10 * 1024 * 1024),
+          minBytes: config.PG2DDB_FETCH_MIN_BYTES,
+          maxWaitTimeInMs: config.PG2DDB_FETCH_MAX_WAIT_MS,
+        },
         // Debezium creates a table's topic on its first event, and kafkajs cannot subscribe to a
         // topic that does not exist yet: an empty table's topic is created here, with exactly the
         // settings the connector gives Debezium's topic.creation.default.* (same policy).

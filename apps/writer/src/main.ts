@@ -33,7 +33,7 @@ async function main(): Promise<void> {
         // resumes within seconds of DynamoDB coming back.
         retry: { initialMs: 200, maxMs: config.PG2DDB_WRITER_RETRY_MAX_MS },
         // A fetch must be able to hold the largest command <prefix>.writes accepts.
-        consumer: { maxBytesPerPartition: WRITES_MAX_MESSAGE_BYTES },
+        consumer: { maxBytesPerPartition: WRITES_MAX_MESSAGE_BYTES, minBytes: config.PG2DDB_FETCH_MIN_BYTES, maxWaitTimeInMs: config.PG2DDB_FETCH_MAX_WAIT_MS },
         beforeSubscribe: async () => {
           await ensureTopics(kafka, [topics.writes], topicSpec('writes', policy, config.PG2DDB_WRITES_PARTITIONS));
           await ensureTopics(kafka, [topics.dlq], topicSpec('dlq', policy));

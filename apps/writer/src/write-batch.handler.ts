@@ -8,6 +8,7 @@ import { buildDeadLetter, sendInChunks, type IncomingBatch } from '@pg2ddb/kafka
 import type { StoredVersions } from '@pg2ddb/sync';
 import type { Message, Producer } from 'kafkajs';
 import { decodeCommands } from './decode-commands';
+import { PartitionVersionCaches } from './partition-version-caches';
 import { DYNAMO_CLIENT, KAFKA_PRODUCER, WRITER_CONFIG } from './tokens';
 import type { WriterConfig } from './writer-config';
 import { WriterMetrics } from './writer-metrics';
@@ -26,9 +27,12 @@ export class WriteBatchHandler {
   private readonly logger = new Logger(WriteBatchHandler.name);
   private readonly dlqTopic: string;
   private readonly tombstones: TombstoneTables;
-  // Per batch, the versions read on its first attempt, kept up to date with what was written: a
-  // retried batch reads no version again (its writes are conditional, so an old one is harmless).
+  // Per batch, the versions read on a retry, kept up to date with what was written: a batch
+  // retried again reads no version again (its writes are conditional, so an old one is harmless).
   private readonly versionCaches = new WeakMap<IncomingBatch, Map<string, StoredVersions>>();
+  // Per owned partition and ownership term, the versions read or written by first attempts: the
+  // guard's read is skipped for items this writer already knows (see PartitionVersionCaches).
+  private readonly partitionCaches: PartitionVersionCaches;
 
   constructor(
     @Inject(WRITER_CONFIG) private readonly config: WriterConfig,
@@ -38,6 +42,7 @@ export class WriteBatchHandler {
   ) {
     this.dlqTopic = topicNames(config.PG2DDB_TOPIC_PREFIX).dlq;
     this.tombstones = new TombstoneTables(dynamo);
+    this.partitionCaches = new PartitionVersionCaches(config.PG2DDB_WRITER_VERSION_CACHE_ITEMS);
   }
 
   @EventPattern('writes')
@@ -56,7 +61,10 @@ export class WriteBatchHandler {
       batch.heartbeat().catch(() => undefined);
     };
 
-    let versionCache = this.versionCaches.get(batch);
+    // A first attempt decides from what this owner knows (its writes go out as planned, as after a
+    // read); a retry starts from a cache of its own and writes under DynamoDB's condition.
+    const partitionCache = batch.attempt === 0 && this.config.PG2DDB_WRITER_VERSION_CACHE_ITEMS > 0 ? this.partitionCaches.forBatch(batch) : undefined;
+    let versionCache = partitionCache ?? this.versionCaches.get(batch);
     if (versionCache === undefined) this.versionCaches.set(batch, (versionCache = new Map()));
     const result = await persistCommands(this.dynamo, commands, {
       concurrency: this.config.PG2DDB_WRITER_CONCURRENCY,
@@ -81,9 +89,14 @@ export class WriteBatchHandler {
       conditionalWrites: batch.attempt > 0,
       versionCache,
     }).catch((error: unknown) => {
+      // Some writes may have landed unrecorded (or the partition was taken away): forget it all.
+      this.partitionCaches.drop(batch);
       this.metrics.backpressure.set(1);
       throw error;
     });
+    // A refused or failed write means the cache may be wrong about an item: forget the partition's.
+    if (result.counts.stale > 0 || result.counts.failed > 0) this.partitionCaches.drop(batch);
+    this.metrics.versionCacheItems.set(this.partitionCaches.size());
 
     let retriable: unknown;
     const ackedAt = Date.now();

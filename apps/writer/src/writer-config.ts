@@ -31,6 +31,11 @@ export const writerEnv = {
     parse: int(1, 10),
   },
   PG2DDB_DYNAMO_REQUEST_TIMEOUT_MS: { description: 'abandon one DynamoDB request (and retry it) after this long', default: 15_000, parse: int(100, 600_000) },
+  PG2DDB_WRITER_VERSION_CACHE_ITEMS: {
+    description: "stored versions remembered per owned partition (~450 bytes each), so the version guard's read is skipped for items the writer read or wrote itself (dropped on any rebalance); 0 reads every batch's versions",
+    default: 5_000,
+    parse: int(0, 10_000_000),
+  },
   PG2DDB_WRITER_TOMBSTONE_TTL_DAYS: {
     description: 'days a delete is remembered, refusing older commands of the item (e.g. a late DLQ replay)',
     default: 30,

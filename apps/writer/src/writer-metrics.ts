@@ -15,6 +15,7 @@ export class WriterMetrics {
   readonly deadLetters: Counter<'code'>;
   readonly lagSeconds: Histogram;
   readonly backpressure: Gauge;
+  readonly versionCacheItems: Gauge;
   private readonly recent: Array<{ at: number; items: number }> = [];
 
   constructor(registry: Registry) {
@@ -74,6 +75,11 @@ export class WriterMetrics {
       name: 'pg2ddb_writer_dead_letters_total',
       help: 'Write commands sent to <prefix>.dlq, by error code',
       labelNames: ['code'],
+      registers: [registry],
+    });
+    this.versionCacheItems = new Gauge({
+      name: 'pg2ddb_writer_version_cache_items',
+      help: "Stored versions the writer remembers for the partitions it owns (the version guard's read is skipped for them)",
       registers: [registry],
     });
     this.lagSeconds = new Histogram({

@@ -51,6 +51,16 @@ export const consumerEnv = {
     default: 300_000,
     parse: int(1000, 86_400_000),
   } as EnvVar<number>,
+  PG2DDB_FETCH_MIN_BYTES: {
+    description: 'a fetch answers once this many bytes are waiting (or after PG2DDB_FETCH_MAX_WAIT_MS): above 1, batches grow under load (less CPU per change) at the cost of up to the wait when quiet',
+    default: 1,
+    parse: int(1, 64 * 1024 * 1024),
+  } as EnvVar<number>,
+  PG2DDB_FETCH_MAX_WAIT_MS: {
+    description: 'longest a fetch waits for PG2DDB_FETCH_MIN_BYTES: the most a batch can add to a change\'s latency',
+    default: 100,
+    parse: int(0, 30_000),
+  } as EnvVar<number>,
 };
 
 /** DynamoDB endpoint (empty for AWS) and region; credentials come from the default AWS chain. */

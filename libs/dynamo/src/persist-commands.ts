@@ -52,9 +52,11 @@ export interface PersistOptions {
   /** Write everything conditionally (single-item writes under the guard), e.g. when the batch is retried. */
   conditionalWrites?: boolean;
   /**
-   * Stored versions known from an earlier attempt at the same batch, by item id: those items are
-   * not read again, and the map is kept up to date with what this call read and wrote. Only sound
-   * with `conditionalWrites` (a cached version may be older than the table's; the condition decides).
+   * Stored versions already known, by item id: those items are not read again, and the map is kept
+   * up to date with what this call read and wrote. Sound with `conditionalWrites` (a cached version
+   * may be older than the table's; the condition decides), or without when the caller is the only
+   * writer of these items since the versions were read (the writer's per-partition cache, dropped
+   * whenever it may have lost the partition) — then the cache says what a read would.
    */
   versionCache?: Map<string, StoredVersions>;
   /** Test seams. */

@@ -19,6 +19,13 @@ export interface IncomingBatch {
   fence(): Promise<void>;
   /** 0 on the first attempt at this batch; higher when the transport retries it after a failure. */
   attempt: number;
+  /**
+   * This member's ownership term when the batch was fetched: it changes whenever the member may
+   * have lost a partition since (a rebalance began or the group was re-joined, the consumer crashed
+   * or stopped, a batch was fenced). State a handler keeps per partition across batches (e.g. the
+   * writer's version cache) is only valid within one term.
+   */
+  ownership: number;
 }
 
 // Heartbeat answers that mean this member's partitions are (being) taken from it.
@@ -78,6 +85,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   private consumer?: Consumer;
   private running = false;
   private readonly health: ConsumerHealth;
+  private ownershipTerm = 0;
 
   constructor(private readonly options: KafkaBatchServerOptions) {
     super();
@@ -107,8 +115,14 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     const { kafka, groupId, subscriptions } = this.options;
     const consumer = kafka.consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 3000, ...this.options.consumer });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, () => this.health.joined());
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.ownershipTerm++;
+      this.health.joined();
+    });
+    // Any hint that partitions may move starts a new term: a handler's per-partition state is dropped.
+    for (const name of [consumer.events.REBALANCING, consumer.events.STOP, consumer.events.DISCONNECT]) consumer.on(name, () => this.ownershipTerm++);
     consumer.on(consumer.events.CRASH, (event) => {
+      this.ownershipTerm++;
       this.health.crashed(event.payload.error, event.payload.restart);
       this.logger.error(`consumer crashed${event.payload.restart ? '; kafkajs restarts it' : ' for good: /health/live fails'}: ${event.payload.error.message}`);
     });
@@ -138,7 +152,10 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
           try {
             await heartbeat();
           } catch (error) {
-            if (losesMembership(error)) fenced ??= error;
+            if (losesMembership(error)) {
+              fenced ??= error;
+              this.ownershipTerm++;
+            }
             throw error;
           }
         };
@@ -149,6 +166,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
           messages: batch.messages,
           heartbeat: beat,
           attempt: 0,
+          ownership: this.ownershipTerm,
           fence: async () => {
             if (fenced !== undefined) throw fenced;
             if (!owned()) throw new Error(`${batch.topic}[${batch.partition}]: the consumer is stopping or the partition was sought elsewhere; the batch is abandoned`);
@@ -166,9 +184,13 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
           batch.topic,
           batch.partition,
         ).catch((error: unknown) => {
+          if (fenced !== undefined || !owned()) this.ownershipTerm++;
           throw fenced ?? error;
         });
-        if (fenced !== undefined) throw fenced;
+        if (fenced !== undefined) {
+          this.ownershipTerm++;
+          throw fenced;
+        }
         if (!isRunning() || isStale()) return;
         const last = batch.messages[batch.messages.length - 1] as KafkaMessage;
         // Resolving moves the consumer's in-memory position; without it the batch is fetched again.
@@ -214,6 +236,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
 
   async close(): Promise<void> {
     this.running = false;
+    this.ownershipTerm++;
     const consumer = this.consumer;
     if (!consumer) return;
     const timeoutMs = this.options.shutdownTimeoutMs ?? 30_000;
