@@ -49,6 +49,8 @@ export interface ChaosOptions {
   /** Skip these kinds (the short version in the main suite). */
   kinds?: readonly FaultKind[];
   log: (line: string) => void;
+  /** Told the results so far after each round (e.g. to write the table: a cut-short run keeps its figures). */
+  onRound?: (partial: ChaosResult) => void;
 }
 
 export interface RoundResult {
@@ -177,6 +179,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       const deadLettered = (await dlqSize(kafka, examples)) - dlqBefore;
       const result: RoundResult = { round, faults: injected, compare, deadLettered, convergeMs };
       rounds.push(result);
+      options.onRound?.({ faults: { ...faults }, rounds: [...rounds], workload: { ...workload.counts }, wallMs: Date.now() - started });
       options.log(
         `round ${round}: ${injected.length} faults, ${compare.rows} rows, lost ${compare.lost.length}, stale ${compare.stale.length}, extra ${compare.extra.length}, dead-lettered ${deadLettered}, converged in ${(convergeMs / 1000).toFixed(1)} s (faults done at ${phases.join(', ')})` +
           (compare.lost.length + compare.stale.length + compare.extra.length > 0 ? `\n  ${[...compare.lost, ...compare.stale, ...compare.extra].slice(0, 20).join('\n  ')}` : ''),

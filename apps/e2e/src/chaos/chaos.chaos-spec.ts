@@ -39,6 +39,13 @@ describe('chaos', () => {
 
   it(`converges after ${faults} faults of each kind with nothing lost, stale or extra`, async () => {
     const log = (line: string) => process.stdout.write(`[chaos] ${line}\n`);
+    const file = process.env.PG2DDB_CHAOS_RESULTS ?? join(repoRoot(), 'apps/e2e/chaos-results/latest.md');
+    const write = (partial: ChaosResult, done: boolean) => {
+      const title = `Chaos run: ${partial.rounds.length} of ${faults} rounds${done ? '' : ' (so far)'}, seed ${seed}, ${rows} seed rows per example (${new Date().toISOString().slice(0, 16)}Z)`;
+      mkdirSync(join(file, '..'), { recursive: true });
+      writeFileSync(file, `# pg2ddb chaos results\n\nWritten by \`npm run chaos\` (apps/e2e/src/chaos) after each round. Columns: docs/failure-modes.md.\n\n${resultsTable(partial, title)}`);
+      return resultsTable(partial, title);
+    };
     result = await runChaos({
       stack: { signal: (component, signal) => stack.signal(component, signal), start: () => stack.start() },
       faults,
@@ -46,12 +53,9 @@ describe('chaos', () => {
       seed,
       freezeMs,
       log,
+      onRound: (partial) => write(partial, false),
     });
-    const table = resultsTable(result, `Chaos run: ${faults} rounds, seed ${seed}, ${rows} seed rows per example (${new Date().toISOString().slice(0, 16)}Z)`);
-    process.stdout.write(`\n${table}\n`);
-    const file = process.env.PG2DDB_CHAOS_RESULTS ?? join(repoRoot(), 'apps/e2e/chaos-results/latest.md');
-    mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(file, `# pg2ddb chaos results\n\nWritten by \`npm run chaos\` (apps/e2e/src/chaos). Columns: docs/failure-modes.md.\n\n${table}`);
+    process.stdout.write(`\n${write(result, true)}\n`);
     for (const kind of FAULT_KINDS) expect({ kind, injected: result.faults[kind] }).toEqual({ kind, injected: faults });
     const bad = result.rounds.flatMap((round) => [...round.compare.lost, ...round.compare.stale, ...round.compare.extra].map((what) => `round ${round.round}: ${what}`));
     expect(bad).toEqual([]);
