@@ -1,15 +1,14 @@
 import { PrivateConnectWorker, PrivateDynamoEmulator, readStackEnv } from '@pg2ddb/testing';
 import { FAULT_KINDS, resultsTable, runChaos, type FaultKind } from './chaos/chaos-run';
 
-// The short chaos run of the main suite: the payments example under the mixed workload, one round
-// with one fault of a few kinds that private parts of the shared stack allow (the suite's own Connect
-// worker, killed mid-snapshot, and DynamoDB emulator; the shared broker and PostgreSQL are left
-// alone — `npm run chaos` kills those, and Connect while streaming, on a stack of its own), then
-// PostgreSQL and DynamoDB must agree.
+// The short chaos run of the main suite: the payments example (transformer and writer) under the
+// mixed workload, one round with one fault of a few kinds that private parts of the shared stack
+// allow (the suite's own Connect worker, killed mid-snapshot, and DynamoDB emulator; the shared
+// broker and PostgreSQL are left alone — `npm run chaos` kills those, the reconciler, and Connect
+// while streaming, on a stack of its own), then PostgreSQL and DynamoDB must agree.
 const KINDS: FaultKind[] = [
   'writer kill -9',
   'transformer kill -9',
-  'reconciler kill -9',
   'connect kill -9 (snapshot)',
   'dynamodb SIGSTOP',
   'writer rebalance (replica joins and leaves)',
@@ -44,6 +43,7 @@ describe('chaos, short', () => {
         },
       },
       examples: ['payments'],
+      services: ['transformer', 'writer'],
       kinds: KINDS,
       faults: 1,
       rows: 400,

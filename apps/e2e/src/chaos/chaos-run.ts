@@ -46,8 +46,10 @@ export interface ChaosOptions {
   seed: number;
   /** How long DynamoDB stays frozen. */
   freezeMs: number;
-  /** Skip these kinds (the short version in the main suite). */
+  /** Only these kinds (default all; the short version in the main suite picks a few). */
   kinds?: readonly FaultKind[];
+  /** The services each example runs (default transformer, writer and reconciler). */
+  services?: readonly ServiceName[];
   log: (line: string) => void;
   /** Told the results so far after each round (e.g. to write the table: a cut-short run keeps its figures). */
   onRound?: (partial: ChaosResult) => void;
@@ -76,6 +78,7 @@ interface Example {
   connector: string;
   slot: string;
   generation: number;
+  services: readonly ServiceName[];
 }
 
 const EXAMPLES = ['payments', 'ecommerce'] as const;
@@ -95,7 +98,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   let workload: Workload | undefined;
   let kafka: Kafka | undefined;
   try {
-    for (const name of options.examples ?? EXAMPLES) examples.push(await startExample(name, options.rows, options.stack));
+    for (const name of options.examples ?? EXAMPLES) examples.push(await startExample(name, options.rows, options.stack, options.services ?? SERVICES));
     // Idle pool clients see PostgreSQL restarts as errors: expected here, and the pool replaces them.
     for (const example of examples) example.pipeline.pg.on('error', () => undefined);
     kafka = createKafka({ brokers: (examples[0]!.pipeline.env.PG2DDB_KAFKA_BROKERS as string).split(','), clientId: 'chaos' });
@@ -200,13 +203,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   }
 }
 
-async function startExample(name: 'payments' | 'ecommerce', rows: number, infra: ChaosInfra): Promise<Example> {
+async function startExample(name: 'payments' | 'ecommerce', rows: number, infra: ChaosInfra, services: readonly ServiceName[]): Promise<Example> {
   const dir = join(repoRoot(), 'examples', name);
   const schemaSql = `${readFileSync(join(dir, 'schema.sql'), 'utf8')}\n${readFileSync(join(dir, 'seed.sql'), 'utf8').replaceAll('{{rows}}', String(rows))}`;
   const pipeline = await TestPipeline.start({
     mapping: readFileSync(join(dir, 'mapping.yaml'), 'utf8'),
     schemaSql,
-    services: SERVICES,
+    services: [...services],
     ...(infra.connectUrl ? { connectUrl: infra.connectUrl } : {}),
     ...(infra.dynamoEndpoint ? { dynamoEndpoint: infra.dynamoEndpoint } : {}),
     serviceEnv: { reconciler: { PG2DDB_RECONCILE_INTERVAL_SECONDS: '10', PG2DDB_RECONCILE_REPAIR: 'false' } },
@@ -218,6 +221,7 @@ async function startExample(name: 'payments' | 'ecommerce', rows: number, infra:
     connector: connectorName(pipeline.names.prefix),
     slot: defaultSlotName(pipeline.names.prefix),
     generation: 0,
+    services,
   };
 }
 
@@ -268,7 +272,7 @@ async function rebalance(example: Example, holdMs: number): Promise<void> {
 /** Restarts any service that no longer answers its liveness probe (e.g. it exited while the broker was down). */
 async function healServices(examples: Example[], log: (line: string) => void): Promise<void> {
   for (const example of examples) {
-    for (const service of SERVICES) {
+    for (const service of example.services) {
       let live = false;
       try {
         live = (await fetch(`${example.pipeline.serviceUrl(service)}/health/live`, { signal: AbortSignal.timeout(3000) })).status === 200;
