@@ -8,8 +8,8 @@ import { runReconciliation, type ReconcileContext } from '@pg2ddb/reconcile';
 import { eventually, pgConnection, TestPipeline } from '@pg2ddb/testing';
 import type { Kafka, Producer } from 'kafkajs';
 
-// The reconciler must not load the primary: a repair that cannot get its locks gives up within its
-// lock_timeout instead of queueing (a queued SHARE lock blocks every writer behind it), and the
+// The reconciler must not load the primary: a repair takes row locks only (never a table lock), a
+// repair that cannot get them gives up within its lock_timeout instead of queueing, and the
 // default `sample` mode reads random pages instead of scanning and sorting the whole table.
 const examples = join(__dirname, '../../../examples/payments');
 const ROWS = 20;
@@ -41,29 +41,52 @@ describe('reconciler load on the source', () => {
 
   const context = (): ReconcileContext => ({ pg: pipeline.pg, dynamo: pipeline.dynamo, kafka, producer, mapping: pipeline.mapping, topicPrefix: pipeline.names.prefix });
 
-  it('gives a repair up within its lock timeout while a long transaction holds the table, and repairs once it is gone', async () => {
+  it('deletes an unexpected item while a long transaction holds other rows of the table: row locks, no table lock', async () => {
     const extra = { PK: { S: 'CUSTOMER#999999' }, SK: { S: 'PAYMENT#2030-01-01T00:00:00.000000Z#999999' }, _type: { S: 'Payment' }, PaymentId: { N: '999999' } };
     await pipeline.dynamo.send(new PutItemCommand({ TableName: pipeline.names.table, Item: toSdkItem(extra) }));
-    // A long transaction of the application: an uncommitted update.
-    const other = createPgPool(pgConnection(pipeline.env), { options: `-c search_path=${pipeline.names.schema}` });
-    const client = await other.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(`UPDATE payments SET paymentstatus = paymentstatus WHERE paymentid = (SELECT min(paymentid) FROM payments)`);
+    // A long transaction of the application: an uncommitted update of another row. A repair that
+    // took LOCK TABLE ... IN SHARE MODE gave up here (and, without its lock_timeout, queued every
+    // writer of the table behind it).
+    await withOpenUpdate('(SELECT min(paymentid) FROM payments)', async () => {
+      const started = Date.now();
+      const report = await within(runReconciliation(context(), { mode: 'full', repair: true, confirmTimeoutMs: 30_000, publish: false }), 60_000);
+      expect(report.entities[0]?.repair).toMatchObject({ deleted: 1, put: 0 });
+      expect(Date.now() - started).toBeLessThan(45_000);
+    });
+    await eventually(async () => expect(await pipeline.items()).toHaveLength(ROWS), { timeoutMs: 60_000 });
+  });
+
+  it('gives a repair up within its lock timeout while a long transaction holds the row it re-reads, and repairs once it is gone', async () => {
+    // A stale item: the repair must re-read (and lock) its row, which the transaction holds.
+    const [row] = (await pipeline.query('SELECT paymentid FROM payments ORDER BY paymentid DESC LIMIT 1')) as Array<{ paymentid: number }>;
+    const item = (await pipeline.items()).find((candidate) => candidate.PaymentId && 'N' in candidate.PaymentId && candidate.PaymentId.N === String(row!.paymentid))!;
+    await pipeline.dynamo.send(new PutItemCommand({ TableName: pipeline.names.table, Item: toSdkItem({ ...item, PaymentStatus: { S: 'STALE' } }) }));
+    await withOpenUpdate(String(row!.paymentid), async () => {
       const started = Date.now();
       await expect(within(runReconciliation(context(), { mode: 'full', repair: true, confirmTimeoutMs: 30_000, publish: false }), 60_000)).rejects.toThrow(
         /repair of .*payments gave up: its locks were held by another transaction \(lock_timeout 2000 ms/,
       );
       expect(Date.now() - started).toBeLessThan(45_000);
+    });
+    const report = await runReconciliation(context(), { mode: 'full', repair: true, confirmTimeoutMs: 30_000, publish: false });
+    expect(report.entities[0]?.repair).toMatchObject({ put: 1, deleted: 0 });
+    await eventually(async () => expect((await pipeline.item({ PK: item.PK!, SK: item.SK! }))?.PaymentStatus).toEqual(item.PaymentStatus), { timeoutMs: 60_000 });
+  });
+
+  /** Runs `body` while another session holds an uncommitted update of the payment(s) `where` names. */
+  async function withOpenUpdate(where: string, body: () => Promise<void>): Promise<void> {
+    const other = createPgPool(pgConnection(pipeline.env), { options: `-c search_path=${pipeline.names.schema}` });
+    const client = await other.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`UPDATE payments SET paymentstatus = paymentstatus WHERE paymentid = ${where}`);
+      await body();
     } finally {
       await client.query('ROLLBACK').catch(() => undefined);
       client.release();
       await other.end();
     }
-    const report = await runReconciliation(context(), { mode: 'full', repair: true, confirmTimeoutMs: 30_000, publish: false });
-    expect(report.entities[0]?.repair).toMatchObject({ deleted: 1 });
-    await eventually(async () => expect(await pipeline.items()).toHaveLength(ROWS), { timeoutMs: 60_000 });
-  });
+  }
 
   it('keeps a full run within its rate limit', async () => {
     const started = Date.now();

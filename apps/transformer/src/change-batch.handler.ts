@@ -1,6 +1,6 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { topicNames, writeCommandKey, type WriteCommand } from '@pg2ddb/contracts';
+import { snapshotSweepKey, topicNames, writeCommandKey, type WriteCommand } from '@pg2ddb/contracts';
 import { itemSize, MAX_ITEM_BYTES } from '@pg2ddb/dynamo';
 import { buildDeadLetter, sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
 import type { CompiledMapping } from '@pg2ddb/mapping';
@@ -40,8 +40,11 @@ export class ChangeBatchHandler {
     let skipped = 0;
     let mapped = 0;
     const ops = new Map<string, number>();
+    const sweeps: Message[] = [];
     for (const message of batch.messages) {
       const outcome = transformMessage(this.mapping, batch.topic, batch.partition, message, this.sourceEpoch);
+      // A snapshot that read the table to its end: the sweep follows the table's puts on <prefix>.writes (see SnapshotSweep).
+      if (outcome.kind !== 'skip' && outcome.sweep) sweeps.push({ key: snapshotSweepKey(outcome.sweep), value: JSON.stringify(outcome.sweep) });
       if (outcome.kind === 'skip') {
         skipped++;
       } else if (outcome.kind === 'dead') {
@@ -68,6 +71,7 @@ export class ChangeBatchHandler {
     if (skipped > 0) this.metrics.events.inc({ outcome: 'skipped' }, skipped);
     if (mapped > 0) this.metrics.events.inc({ outcome: 'mapped' }, mapped);
     for (const [op, count] of ops) this.metrics.commands.inc({ op }, count);
+    writes.push(...sweeps);
     const topicMessages = [
       ...(writes.length > 0 ? [{ topic: this.topics.writes, messages: writes }] : []),
       ...(dead.length > 0 ? [{ topic: this.topics.dlq, messages: dead }] : []),

@@ -118,4 +118,17 @@ describe('transformMessage', () => {
     const event = { schema, payload: { before: null, after: { id: 7, balance: '1' }, source, op: 'c' } };
     expect(transformMessage(mapping, 't', 0, message(JSON.stringify(event), '12', null))).toMatchObject({ kind: 'dead', code: 'MAPPING_KEY_MISSING' });
   });
+
+  it('asks for a sweep after the last row a snapshot reads from the table, even when the row itself cannot be mapped', () => {
+    const last = { ...source, lsn: 8192, sequence: null, snapshot: 'last_in_data_collection' };
+    const mapped = transformMessage(mapping, 'p.public.accounts', 0, message(JSON.stringify({ schema, payload: { before: null, after: { id: 1, balance: '1' }, source: last, op: 'r' } })));
+    expect(mapped).toMatchObject({
+      kind: 'commands',
+      sweep: { op: 'sweep', table: 'Accounts', entity: 'Account', entityType: { attribute: '_type', value: 'Account' }, keyAttributes: ['PK'], version: '00000000000020000000000000000000' + '0' },
+    });
+    const unmappable = transformMessage(mapping, 'p.public.accounts', 0, message(JSON.stringify({ schema, payload: { before: null, after: { id: 2, balance: 'x' }, source: last, op: 'r' } })));
+    expect(unmappable).toMatchObject({ kind: 'dead', sweep: { op: 'sweep', entity: 'Account' } });
+    const middle = transformMessage(mapping, 'p.public.accounts', 0, message(JSON.stringify({ schema, payload: { before: null, after: { id: 3, balance: '1' }, source: { ...last, snapshot: 'true' }, op: 'r' } })));
+    expect(middle).not.toHaveProperty('sweep');
+  });
 });

@@ -25,3 +25,21 @@ describe('decodeCommands', () => {
     ]);
   });
 });
+
+describe('decodeCommands with snapshot sweeps', () => {
+  const sweep = {
+    v: 1, op: 'sweep', table: 'Payments', entity: 'Payment', entityType: { attribute: '_type', value: 'Payment' }, keyAttributes: ['PK', 'SK'],
+    version: `${'0'.repeat(32)}0`, source: {},
+  };
+
+  it('sets sweeps apart from commands and dead-letters a malformed one with the reason', () => {
+    const { commands, sweeps, bad } = decodeCommands([
+      message(JSON.stringify(good), '1'),
+      message(JSON.stringify(sweep), '2'),
+      message(JSON.stringify({ ...sweep, keyAttributes: [] }), '3'),
+    ]);
+    expect(commands).toHaveLength(1);
+    expect(sweeps).toEqual([sweep]);
+    expect(bad.map(({ message: m, reason }) => [m.offset, reason])).toEqual([['3', 'keyAttributes must name the partition key and, if any, the sort key']]);
+  });
+});

@@ -1,4 +1,4 @@
-import { checkWriteCommand, type WriteCommand } from '@pg2ddb/contracts';
+import { checkSnapshotSweep, checkWriteCommand, isSnapshotSweep, type SnapshotSweep, type WriteCommand } from '@pg2ddb/contracts';
 import type { KafkaMessage } from 'kafkajs';
 
 export interface Undecodable {
@@ -7,9 +7,13 @@ export interface Undecodable {
   reason: string;
 }
 
-/** Splits a batch into well-formed commands (in order) and messages to dead-letter with the reason. */
-export function decodeCommands(messages: KafkaMessage[]): { commands: WriteCommand[]; origins: KafkaMessage[]; bad: Undecodable[] } {
+/**
+ * Splits a batch into well-formed commands (in order), snapshot sweeps and messages to
+ * dead-letter with the reason.
+ */
+export function decodeCommands(messages: KafkaMessage[]): { commands: WriteCommand[]; origins: KafkaMessage[]; sweeps: SnapshotSweep[]; bad: Undecodable[] } {
   const commands: WriteCommand[] = [];
+  const sweeps: SnapshotSweep[] = [];
   const origins: KafkaMessage[] = [];
   const bad: Undecodable[] = [];
   for (const message of messages) {
@@ -21,6 +25,12 @@ export function decodeCommands(messages: KafkaMessage[]): { commands: WriteComma
       bad.push({ message, code: 'WRITER_MALFORMED_COMMAND', reason: `not JSON: ${(error as Error).message}` });
       continue;
     }
+    if (isSnapshotSweep(value)) {
+      const wrong = checkSnapshotSweep(value);
+      if (wrong) bad.push({ message, code: 'WRITER_MALFORMED_COMMAND', reason: wrong });
+      else sweeps.push(value as SnapshotSweep);
+      continue;
+    }
     const problem = checkWriteCommand(value);
     if (problem) {
       bad.push({ message, code: 'WRITER_MALFORMED_COMMAND', reason: problem });
@@ -29,5 +39,5 @@ export function decodeCommands(messages: KafkaMessage[]): { commands: WriteComma
     commands.push(value as WriteCommand);
     origins.push(message);
   }
-  return { commands, origins, bad };
+  return { commands, origins, sweeps, bad };
 }

@@ -9,6 +9,7 @@ import type { StoredVersions } from '@pg2ddb/sync';
 import type { Message, Producer } from 'kafkajs';
 import { decodeCommands } from './decode-commands';
 import { PartitionVersionCaches } from './partition-version-caches';
+import { SnapshotSweeper } from './snapshot-sweeper';
 import { DYNAMO_CLIENT, KAFKA_PRODUCER, WRITER_CONFIG } from './tokens';
 import type { WriterConfig } from './writer-config';
 import { WriterMetrics } from './writer-metrics';
@@ -27,6 +28,7 @@ export class WriteBatchHandler {
   private readonly logger = new Logger(WriteBatchHandler.name);
   private readonly dlqTopic: string;
   private readonly tombstones: TombstoneTables;
+  private readonly sweeper: SnapshotSweeper;
   // Per batch, the versions read on a retry, kept up to date with what was written: a batch
   // retried again reads no version again (its writes are conditional, so an old one is harmless).
   private readonly versionCaches = new WeakMap<IncomingBatch, Map<string, StoredVersions>>();
@@ -43,12 +45,13 @@ export class WriteBatchHandler {
     this.dlqTopic = topicNames(config.PG2DDB_TOPIC_PREFIX).dlq;
     this.tombstones = new TombstoneTables(dynamo);
     this.partitionCaches = new PartitionVersionCaches(config.PG2DDB_WRITER_VERSION_CACHE_ITEMS);
+    this.sweeper = new SnapshotSweeper(dynamo, producer, topicNames(config.PG2DDB_TOPIC_PREFIX).writes);
   }
 
   @EventPattern('writes')
   async handle(@Payload() batch: IncomingBatch): Promise<void> {
     const timer = this.metrics.batchSeconds.startTimer();
-    const { commands, origins, bad } = decodeCommands(batch.messages);
+    const { commands, origins, sweeps, bad } = decodeCommands(batch.messages);
     this.metrics.batchCommands.observe(batch.messages.length);
     const dead: Array<{ message: Message; code: string }> = bad.map(({ message, code, reason }) => ({
       message: this.deadLetter(batch, message, code, reason),
@@ -134,6 +137,8 @@ export class WriteBatchHandler {
       for (const entry of dead) this.metrics.deadLetters.inc({ code: entry.code });
       this.logger.warn(`dead-lettered ${dead.length} write command(s)`, { topic: batch.topic, partition: batch.partition });
     }
+    // Completed snapshots: delete what an abandoned earlier snapshot left (before the offsets move).
+    if (sweeps.length > 0) await this.sweeper.sweep(sweeps, batch);
     this.metrics.recordApplied(applied);
     this.metrics.commands.inc({ outcome: 'stale' }, result.counts.stale);
     this.metrics.commands.inc({ outcome: 'superseded' }, result.counts.superseded);

@@ -43,9 +43,11 @@ export interface DriftSummary {
   finishedAt: string;
   /**
    * checked: rows and items compared; matched: found equal; missing/unexpected/mismatch: confirmed
-   * drift; inFlight: candidates the pipeline had not caught up with before the confirmation timeout.
+   * drift; inFlight: candidates the pipeline had not caught up with before the confirmation timeout;
+   * deadLettered: rows the mapping refuses (their changes sit in the DLQ, not in DynamoDB) — counted
+   * in `checked`, never in `matched`.
    */
-  counts: { checked: number; missing: number; unexpected: number; mismatch: number; inFlight: number; matched?: number; repaired?: number };
+  counts: { checked: number; missing: number; unexpected: number; mismatch: number; inFlight: number; matched?: number; repaired?: number; deadLettered?: number };
   /** matched / checked, between 0 and 1 (1 when nothing was checked). */
   consistencyRate: number;
   /** Wall-clock duration of the entity's run in milliseconds. */

@@ -23,3 +23,4 @@ export {
 } from './write-command';
 export { RESERVED_ATTRIBUTES, type GsiSpec, type KeyAttribute, type TableSpec } from './table-spec';
 export { checkWriteCommand } from './write-command-check';
+export { checkSnapshotSweep, isSnapshotSweep, snapshotSweepKey, type SnapshotSweep } from './snapshot-sweep';

@@ -1,5 +1,5 @@
-import { ScanCommand, type AttributeValue as SdkAttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { AttributeMap } from '@pg2ddb/contracts';
+import { ScanCommand, type ScanCommandInput, type AttributeValue as SdkAttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RESERVED_ATTRIBUTES, type AttributeMap } from '@pg2ddb/contracts';
 
 import { forEachConcurrently } from './for-each-concurrently';
 import { fromSdkItem } from './from-sdk-attribute-value';
@@ -46,6 +46,8 @@ export interface ScanEntityOptions {
   /** Items evaluated per Scan call (before the filter). */
   pageSize?: number;
   consistentRead?: boolean;
+  /** Only items whose `_ver` is below this version (items without `_ver` are left out). */
+  versionBelow?: string;
 }
 
 /**
@@ -70,9 +72,7 @@ export async function scanEntityItems(
           TotalSegments: segments,
           ConsistentRead: options.consistentRead ?? true,
           ...(options.pageSize ? { Limit: options.pageSize } : {}),
-          FilterExpression: '#entityType = :entityType',
-          ExpressionAttributeNames: { '#entityType': options.entityType.attribute },
-          ExpressionAttributeValues: { ':entityType': { S: options.entityType.value } },
+          ...filterOf(options),
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       ),
@@ -98,4 +98,16 @@ export async function scanEntityItems(
     }
   });
   return total;
+}
+
+function filterOf(options: ScanEntityOptions): Pick<ScanCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> {
+  const entity = { S: options.entityType.value };
+  if (options.versionBelow === undefined) {
+    return { FilterExpression: '#entityType = :entityType', ExpressionAttributeNames: { '#entityType': options.entityType.attribute }, ExpressionAttributeValues: { ':entityType': entity } };
+  }
+  return {
+    FilterExpression: '#entityType = :entityType AND #ver < :below',
+    ExpressionAttributeNames: { '#entityType': options.entityType.attribute, '#ver': RESERVED_ATTRIBUTES.version },
+    ExpressionAttributeValues: { ':entityType': entity, ':below': { S: options.versionBelow } },
+  };
 }

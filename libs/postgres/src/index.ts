@@ -18,3 +18,4 @@ export { sampleTableRows, tableStatistics, type TableStatistics } from './table-
 export { applyInboundChanges, classifyPgError, compareVersions, PgWriteErrorCode, type ApplyInboundOptions, type InboundChange, type InboundOutcome, type InboundRow, type InboundTarget } from './apply-inbound-changes';
 export { clearSourcePositions, loadSourcePositions, saveSourcePosition, type SourcePosition } from './source-positions';
 export { directionHistory, loadDirections, recordDirectionSwitch, type DirectionSwitch, type EntityDirection, type SyncDirection } from './sync-directions';
+export { describeSlotBlockers, slotCreationBlockers, type SlotCreationBlocker } from './slot-creation-blockers';

@@ -131,6 +131,7 @@ export async function compareEntity(pg: Pool, dynamo: DynamoDBClient, view: Enti
   // lacks its item; otherwise (drift, or rows inserted or deleted meanwhile) the rows → items pass
   // finds them. One DynamoDB read per item instead of two in the common, in-sync case.
   const rowsBefore = await countRows(pg, view.source.schema, view.source.table);
+  const unmappableSeen = new Set<string>();
   let backed = 0;
   let scanned = 0;
   const scanLoops = options.scanSegments ?? 8;
@@ -145,6 +146,7 @@ export async function compareEntity(pg: Pool, dynamo: DynamoDBClient, view: Enti
         expectedByKey.set(keyIdentity(view, mapped.key), { item: mapped.item, sourceKey: sourceKeyOf(view, row) });
       } catch {
         result.unmappable++;
+        unmappableSeen.add(JSON.stringify(sourceKeyOf(view, row)));
       }
     }
     for (const { item, sourceKey } of withKeys) {
@@ -174,7 +176,9 @@ export async function compareEntity(pg: Pool, dynamo: DynamoDBClient, view: Enti
         const mapped = expectedItem(view, row);
         expected.push({ key: mapped.key, item: mapped.item, sourceKey: sourceKeyOf(view, row) });
       } catch {
-        // counted above when the scan met its item; a row without one is not compared
+        // A row the mapping refuses: counted above when the scan met an item of it; otherwise it
+        // exists only in the DLQ, and is counted here.
+        if (!unmappableSeen.has(JSON.stringify(sourceKeyOf(view, row)))) result.unmappable++;
       }
     }
     const actual = await batchGetItems(dynamo, { table: view.table.name, keys: expected.map((e) => e.key), keyNames: view.keyNames, concurrency: options.concurrency ?? 4 });

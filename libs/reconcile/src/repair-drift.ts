@@ -1,5 +1,5 @@
 import { RESERVED_ATTRIBUTES, topicNames, writeCommandKey, type AttributeMap, type SourceCoordinates, type WriteCommand } from '@pg2ddb/contracts';
-import { quoteIdent, readRowsByKeys } from '@pg2ddb/postgres';
+import { readRowsByKeys } from '@pg2ddb/postgres';
 import { formatVersion } from '@pg2ddb/sync';
 import type { Producer } from 'kafkajs';
 import type { Pool } from 'pg';
@@ -29,12 +29,18 @@ export interface RepairResult {
  * contract the transformer emits, so the writer's version guard and per-key ordering apply.
  *
  * The version must lose to every later change and beat the stale item. Inside one transaction the
- * repair locks the rows it re-reads (`FOR SHARE`; the whole table in SHARE mode when it deletes,
- * so no row can appear under an item it is about to delete), reads `pg_current_wal_lsn()` = X,
- * and emits a transactional logical message so the transaction is decoded by the connector.
+ * repair locks the rows it re-reads (`FOR SHARE`, row locks only), reads `pg_current_wal_lsn()` =
+ * X, and emits a transactional logical message so the transaction is decoded by the connector.
  * The commands carry version (X, 0): every change committed before has a commit-side position
  * below X, and every change committed after this transaction is decoded after it, so its
  * commit-side position (Debezium's lastCommitLsn) is at least this commit's end, above X.
+ *
+ * A delete has no row to lock: a row inserted (or moved) under the item by a transaction that
+ * commits between the read and this commit would be invisible to the read and could sort below X.
+ * So after the commit the repair reads those keys again: anything committed before its own commit
+ * is visible then, and a row found there means the item is not deleted; anything committed later
+ * is decoded after the repair's message and wins over the delete by version. No table lock: a long
+ * transaction of the application on other rows never stops a repair, nor queues writers behind it.
  */
 export async function repairDrift(pg: Pool, producer: Producer, view: EntityView, drift: readonly DriftCandidate[], context: { topicPrefix: string; runId: string; sourceEpoch?: number; lockTimeoutMs?: number; statementTimeoutMs?: number }): Promise<RepairResult> {
   const toPut = drift.filter((candidate) => candidate.diff.kind !== 'unexpected' && candidate.sourceKey);
@@ -45,16 +51,15 @@ export async function repairDrift(pg: Pool, producer: Producer, view: EntityView
   let children: ExpectedChildren | undefined;
   try {
     await client.query('BEGIN');
-    // Never queue behind a long transaction on the primary (a waiting SHARE lock would block every
-    // writer queued behind it) and never run long: give up, name the cause, let the next run retry.
+    // Never queue behind a long transaction on the primary (a waiting lock would block every writer
+    // queued behind it) and never run long: give up, name the cause, let the next run retry.
     await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(context.lockTimeoutMs ?? REPAIR_LOCK_TIMEOUT_MS))}`);
     await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(context.statementTimeoutMs ?? REPAIR_STATEMENT_TIMEOUT_MS))}`);
-    if (toDelete.length > 0) await client.query(`LOCK TABLE ${quoteIdent(view.source.schema)}.${quoteIdent(view.source.table)} IN SHARE MODE`);
     rows = await readRowsByKeys(
       client,
       view.source,
       [...toPut, ...toDelete].flatMap((candidate) => (candidate.sourceKey ? [candidate.sourceKey] : [])),
-      toDelete.length > 0 ? undefined : 'FOR SHARE',
+      'FOR SHARE',
     );
     // Embedded children are repaired entry by entry, from their rows read under the same lock.
     if (view.children && view.children.length > 0) {
@@ -77,12 +82,15 @@ export async function repairDrift(pg: Pool, producer: Producer, view: EntityView
   } finally {
     client.release();
   }
+  // The per-key re-check of the deletes, after the commit (see above).
+  const deleteKeys = toDelete.flatMap((candidate) => (candidate.sourceKey ? [candidate.sourceKey] : []));
+  const recheck = deleteKeys.length > 0 ? await readRowsByKeys(pg, view.source, deleteKeys) : [];
 
   const epoch = context.sourceEpoch ?? 0;
   const putVersion = formatVersion({ commitLsn: lsn, changeLsn: 0n, rank: 1, epoch });
   const deleteVersion = formatVersion({ commitLsn: lsn, changeLsn: 0n, rank: 0, epoch });
   const current = new Map<string, AttributeMap>();
-  for (const row of rows) {
+  for (const row of [...rows, ...recheck]) {
     try {
       const mapped = expectedItem(view, row, putVersion);
       current.set(keyIdentity(view, mapped.key), mapped.item);

@@ -190,8 +190,10 @@ async function compareOne(context: ReconcileContext, request: ReconcileRequest, 
   const detectedAt = finishedAt.toISOString();
   const drift = confirmed.map((candidate) => driftEvent(view, candidate, runId, request.mode, detectedAt));
   const byKind = (kind: DriftEvent['kind']) => drift.filter((event) => event.kind === kind).length;
-  const checked = compared.checked;
-  const matched = Math.max(0, checked - drift.length - inFlight);
+  // A row whose change sits in the DLQ exists only there: it was checked and is not consistent.
+  const deadLettered = compared.unmappable;
+  const checked = compared.checked + deadLettered;
+  const matched = Math.max(0, compared.checked - drift.length - inFlight);
   const summary: DriftSummary = {
     v: 1,
     type: 'summary',
@@ -201,7 +203,7 @@ async function compareOne(context: ReconcileContext, request: ReconcileRequest, 
     entity: entity.name,
     startedAt: startedAt.toISOString(),
     finishedAt: detectedAt,
-    counts: { checked, matched, missing: byKind('missing'), unexpected: byKind('unexpected'), mismatch: byKind('mismatch'), inFlight, repaired: repair ? repair.put + repair.deleted : 0 },
+    counts: { checked, matched, missing: byKind('missing'), unexpected: byKind('unexpected'), mismatch: byKind('mismatch'), inFlight, repaired: repair ? repair.put + repair.deleted : 0, deadLettered },
     consistencyRate: checked === 0 ? 1 : matched / checked,
     durationMs: finishedAt.getTime() - startedAt.getTime(),
   };

@@ -14,3 +14,4 @@ export { diffItems, type AttributeDifference, type DiffOptions, type DriftKind, 
 export { planItemWrites, type CommandFate, type ItemWrite, type StoredVersions, type WritePlan } from './plan-item-writes';
 export { SCAN_VERSION, scannedItemToChange, streamRecordToChange, type StreamRecordImages } from './stream-record-change';
 export { readableShards, shardStart, type ShardInfo, type ShardPosition, type ShardStart } from './shard-lineage';
+export { completedSnapshotSweep, sweepDeletes, type SweepTarget } from './snapshot-sweep-plan';

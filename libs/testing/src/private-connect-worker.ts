@@ -76,6 +76,22 @@ export class PrivateConnectWorker {
     await this.exited;
   }
 
+  /** SIGSTOP: freezes the worker where it is (e.g. mid-snapshot); `kill` or `proceed` ends the pause. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after `pause`. */
+  proceed(): void {
+    this.child?.kill('SIGCONT');
+  }
+
+  /** The worker's process id (undefined when it is not running). */
+  get pid(): number | undefined {
+    const child = this.child;
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+  }
+
   /** Starts the worker (again) with the same group and topics; resolves when /connectors answers. */
   async resume(timeoutMs = 120_000): Promise<void> {
     const jars = join(cachedComponentDir('connect'), 'lib');

@@ -2,7 +2,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConnectClient, ConnectLifecycle, renderConnectorConfig, type ConnectorStatus } from '@pg2ddb/kafka';
 import { connectorActionTarget, runConnectorAction } from '@pg2ddb/ops';
-import { dropHeartbeatTable, dropPublication, dropReplicationSlot, dropSignalTable, ensureHeartbeatTable, ensureSignalTable } from '@pg2ddb/postgres';
+import { errorCode, Pg2ddbError } from '@pg2ddb/errors';
+import {
+  describeSlotBlockers,
+  dropHeartbeatTable,
+  dropPublication,
+  dropReplicationSlot,
+  dropSignalTable,
+  ensureHeartbeatTable,
+  ensureSignalTable,
+  slotCreationBlockers,
+  type SlotCreationBlocker,
+} from '@pg2ddb/postgres';
 import { repoRoot } from '@pg2ddb/service';
 import { jsonOption, mappingOption } from '../framework/cli-args';
 import type { CliCommand } from '../framework/cli-command';
@@ -72,11 +83,28 @@ exit: 0 done / RUNNING, 1 not RUNNING or failed, 2 usage, 3 Connect or PostgreSQ
           if (!unchanged) progress.step(`connector ${name}: ${existing === undefined ? 'creating' : 'updating'} it in Kafka Connect`);
           const created = unchanged ? false : await client.apply(rendered);
           const waitStarted = Date.now();
-          const status = await client.waitUntilRunning(name, timeoutMs, (polled) =>
-            progress.update(
-              `connector ${name}: waiting for RUNNING (${Math.round((Date.now() - waitStarted) / 1000)}s): ${polled ? `${polled.connector.state}, tasks ${polled.tasks.map((task) => task.state).join(', ') || 'none yet'}` : 'not registered yet'}`,
-            ),
-          );
+          // A task that creates its slot waits for every open transaction: say which backend holds it.
+          let blockers: SlotCreationBlocker[] = [];
+          let checkedAt = 0;
+          const status = await client
+            .waitUntilRunning(name, timeoutMs, (polled) => {
+              if (Date.now() - checkedAt > 3000 && !(polled && isRunning(polled))) {
+                checkedAt = Date.now();
+                void slotCreationBlockers(context.pg, context.slot).then((found) => (blockers = found), () => undefined);
+              }
+              progress.update(
+                `connector ${name}: waiting for RUNNING (${Math.round((Date.now() - waitStarted) / 1000)}s): ${polled ? `${polled.connector.state}, tasks ${polled.tasks.map((task) => task.state).join(', ') || 'none yet'}` : 'not registered yet'}${blockers.length > 0 ? `; slot creation waits for backend pid ${blockers.map((b) => b.pid).join(', ')}` : ''}`,
+              );
+            })
+            .catch(async (error: unknown) => {
+              if (errorCode(error) !== 'CONNECTOR_NOT_RUNNING') throw error;
+              const now = await slotCreationBlockers(context.pg, context.slot).catch(() => []);
+              if (now.length === 0) throw error;
+              throw new Pg2ddbError('CONNECTOR_SLOT_BLOCKED', `connector ${name} not RUNNING after ${Math.round(timeoutMs / 1000)} s: ${describeSlotBlockers(context.slot, now)}`, {
+                cause: error,
+                details: { blockers: now },
+              });
+            });
           progress.clear();
           // A publication made by an older config lacks the signal table: add it now.
           if (!signal.addedToPublication) await ensureSignalTable(context.pg, context.signalTable, context.publication);

@@ -145,7 +145,7 @@ async function reconcileWayBack(
 }
 
 function inSync(report: ReconcileReport): boolean {
-  return report.entities.every(({ summary: { counts }, versionsAhead }) => counts.missing + counts.unexpected + counts.mismatch + counts.inFlight + versionsAhead === 0);
+  return report.entities.every(({ summary: { counts }, versionsAhead }) => counts.missing + counts.unexpected + counts.mismatch + counts.inFlight + (counts.deadLettered ?? 0) + versionsAhead === 0);
 }
 
 /** The seed-style verdict: counts match, samples match, consistency rate, drift by kind. */
@@ -163,11 +163,13 @@ function verdict(report: ReconcileReport): string[] {
       lines.push(`  counts ${counts.missing + counts.unexpected === 0 ? 'match' : 'DIFFER'}: ${counts.checked} checked, ${counts.missing} missing, ${counts.unexpected} extra items`);
     } else {
       const what = summary.mode === 'sample' ? 'samples' : summary.mode === 'recent' ? 'recent rows' : 'rows and items';
-      const clean = counts.missing + counts.unexpected + counts.mismatch === 0;
-      lines.push(`  ${what} ${clean ? 'match' : 'DIFFER'}: ${counts.matched ?? 0} of ${counts.checked} consistent`);
+      const dead = counts.deadLettered ?? 0;
+      const clean = counts.missing + counts.unexpected + counts.mismatch + dead === 0;
+      const onlyInDlq = dead > 0 ? `, ${dead} only in the DLQ (rows the mapping refuses: no item; \`pg2ddb dlq list\`)` : '';
+      lines.push(`  ${what} ${clean ? 'match' : 'DIFFER'}: ${counts.matched ?? 0} of ${counts.checked} consistent${onlyInDlq}`);
     }
     lines.push(`  consistency rate ${rate}`);
-    lines.push(`  drift: missing ${counts.missing}, unexpected ${counts.unexpected}, mismatch ${counts.mismatch}, in flight ${counts.inFlight}`);
+    lines.push(`  drift: missing ${counts.missing}, unexpected ${counts.unexpected}, mismatch ${counts.mismatch}, in flight ${counts.inFlight}, dead-lettered ${counts.deadLettered ?? 0}`);
     for (const event of drift.slice(0, 20)) {
       const key = Object.values(event.key)
         .map((value) => Object.values(value)[0])

@@ -1,0 +1,43 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Logger } from '@nestjs/common';
+import { writeCommandKey, type SnapshotSweep } from '@pg2ddb/contracts';
+import { scanEntityItems } from '@pg2ddb/dynamo';
+import { sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
+import { sweepDeletes } from '@pg2ddb/sync';
+import type { Producer } from 'kafkajs';
+
+/**
+ * Carries out the sweeps of completed snapshots (see SnapshotSweep): finds the entity's items still
+ * below the snapshot's version and sends a delete command for each to `<prefix>.writes`, keyed like
+ * any command of that item. So the delete lands in the item's own partition after every command
+ * already sent for it — the completed snapshot's put included — and is applied there by the
+ * partition's owner under the version guard, tombstone and all. Resolves once the deletes are
+ * acknowledged, so the sweep's offset is committed only then (nothing lost on a crash: a replayed
+ * sweep finds what is left and its deletes are stale).
+ */
+export class SnapshotSweeper {
+  private readonly logger = new Logger(SnapshotSweeper.name);
+
+  constructor(
+    private readonly dynamo: DynamoDBClient,
+    private readonly producer: Producer,
+    private readonly writesTopic: string,
+  ) {}
+
+  async sweep(sweeps: readonly SnapshotSweep[], batch: Pick<IncomingBatch, 'fence' | 'heartbeat'>): Promise<number> {
+    let total = 0;
+    for (const sweep of sweeps) {
+      let found = 0;
+      await scanEntityItems(this.dynamo, { table: sweep.table, entityType: sweep.entityType, versionBelow: sweep.version }, async (items) => {
+        await batch.fence();
+        const deletes = sweepDeletes(sweep, items);
+        await sendInChunks(this.producer, [{ topic: this.writesTopic, messages: deletes.map((command) => ({ key: writeCommandKey(command), value: JSON.stringify(command) })) }]);
+        found += deletes.length;
+        await batch.heartbeat().catch(() => undefined);
+      });
+      this.logger.log(`snapshot of ${sweep.source.schema}.${sweep.source.table} completed at ${sweep.version}: ${found} item(s) of ${sweep.entity} left by an earlier snapshot, sent for deletion`);
+      total += found;
+    }
+    return total;
+  }
+}
