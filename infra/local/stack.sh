@@ -38,6 +38,11 @@ PYTHON=${PG2DDB_PYTHON:-python3}
 
 PG_DB=pg2ddb
 PG_USER=pg2ddb
+# Least-privilege roles (docs/security.md): the connector's (REPLICATION, SELECT on the published
+# tables, granted by 'pg2ddb connector apply') and the reconciler's (read-only); PG_USER owns the
+# database and is the admin/CLI role.
+PG_CONNECTOR_USER=pg2ddb_connector
+PG_RECONCILER_USER=pg2ddb_reconciler
 KAFKA_MAIN=kafka.Kafka
 MAVEN_DEPENDENCY_PLUGIN=3.8.1
 CONNECT_MAIN=org.apache.kafka.connect.cli.ConnectDistributed
@@ -45,6 +50,8 @@ JAVA_COMPONENTS=(kafka connect)
 
 LOG_DIR=$STATE_DIR/logs
 PW_FILE=$STATE_DIR/pg-password
+CONNECTOR_PW_FILE=$STATE_DIR/pg-connector-password
+RECONCILER_PW_FILE=$STATE_DIR/pg-reconciler-password
 ENV_FILE=$STATE_DIR/stack.env
 STATE_MARKER=$STATE_DIR/.pg2ddb-stack
 PG_DIR_FILE=$STATE_DIR/postgres.dir
@@ -589,22 +596,31 @@ host    replication  all   127.0.0.1/32   scram-sha-256
 EOF
 }
 
+# pg_password [FILE]: the password kept in FILE (default the admin's), generated at the first start
 pg_password() {
-  if [[ ! -s $PW_FILE ]]; then
-    (umask 077 && head -c 24 /dev/urandom | od -An -tx1 -v | tr -d ' \n' >"$PW_FILE.tmp" && mv "$PW_FILE.tmp" "$PW_FILE")
+  local file=${1:-$PW_FILE}
+  if [[ ! -s $file ]]; then
+    (umask 077 && head -c 24 /dev/urandom | od -An -tx1 -v | tr -d ' \n' >"$file.tmp" && mv "$file.tmp" "$file")
   fi
-  cat "$PW_FILE"
+  cat "$file"
 }
 
 pg_bootstrap() {
-  local pw
+  local pw cpw rpw
   pw=$(pg_password)
+  cpw=$(pg_password "$CONNECTOR_PW_FILE")
+  rpw=$(pg_password "$RECONCILER_PW_FILE")
   # fed on stdin, so the password never shows up in a process list
   as_pg "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCK" -p "$PG_PORT" -U "$PG_SUPERUSER" -d postgres >/dev/null <<EOF
 SELECT 'CREATE ROLE $PG_USER LOGIN REPLICATION' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PG_USER') \gexec
 ALTER ROLE $PG_USER WITH LOGIN REPLICATION PASSWORD '$pw';
 SELECT 'CREATE DATABASE $PG_DB OWNER $PG_USER' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$PG_DB') \gexec
 ALTER DATABASE $PG_DB OWNER TO $PG_USER;
+SELECT 'CREATE ROLE $PG_CONNECTOR_USER LOGIN REPLICATION' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PG_CONNECTOR_USER') \gexec
+ALTER ROLE $PG_CONNECTOR_USER WITH LOGIN REPLICATION NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '$cpw';
+SELECT 'CREATE ROLE $PG_RECONCILER_USER LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PG_RECONCILER_USER') \gexec
+ALTER ROLE $PG_RECONCILER_USER WITH LOGIN NOREPLICATION NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '$rpw';
+REVOKE CREATE ON DATABASE $PG_DB FROM PUBLIC;
 EOF
 }
 
@@ -843,9 +859,14 @@ rest.advertised.host.name=127.0.0.1
 rest.advertised.port=$CONNECT_PORT
 # one worker: after an unclean restart, reassign its tasks at once instead of waiting up to 5 minutes
 scheduled.rebalance.max.delay.ms=0
+# Connectors reference secrets as \${env:NAME} (as in the Helm chart); only this variable resolves.
+config.providers=env
+config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider
+config.providers.env.param.allowlist.pattern=^PG2DDB_DEBEZIUM_PASSWORD\$
 EOF
   log4j_config "$c/log4j.properties" "$LOG_DIR/connect.log" "log4j.logger.org.reflections=ERROR"
-  launch_java connect "$LOG_DIR/connect.out.log" -Xms128m -Xmx768m -XX:+UseG1GC \
+  # the connector role's password reaches the worker through its environment only
+  PG2DDB_DEBEZIUM_PASSWORD=$(pg_password "$CONNECTOR_PW_FILE") launch_java connect "$LOG_DIR/connect.out.log" -Xms128m -Xmx768m -XX:+UseG1GC \
     "-Dlog4j.configuration=file:$c/log4j.properties" \
     -cp "$dir/lib/*" "$CONNECT_MAIN" "$c/worker.properties"
   wait_ready connect "$CONNECT_TIMEOUT" connect_probe connect_alive "$LOG_DIR/connect.log" "$LOG_DIR/connect.out.log"
@@ -862,6 +883,10 @@ PG2DDB_PG_PORT=$PG_PORT
 PG2DDB_PG_USER=$PG_USER
 PG2DDB_PG_PASSWORD=$pw
 PG2DDB_PG_DATABASE=$PG_DB
+PG2DDB_CONNECTOR_DB_USER=$PG_CONNECTOR_USER
+PG2DDB_DEBEZIUM_PASSWORD=$(cat "$CONNECTOR_PW_FILE")
+PG2DDB_RECONCILER_PG_USER=$PG_RECONCILER_USER
+PG2DDB_RECONCILER_PG_PASSWORD=$(cat "$RECONCILER_PW_FILE")
 PG2DDB_KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
 PG2DDB_TOPIC_PREFIX=${PG2DDB_TOPIC_PREFIX:-pg2ddb}
 PG2DDB_CONNECT_URL=http://127.0.0.1:$CONNECT_PORT

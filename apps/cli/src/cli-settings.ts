@@ -3,6 +3,9 @@ import { topicPolicy, type ConnectorSettings } from '@pg2ddb/kafka';
 import type { CompiledMapping } from '@pg2ddb/mapping';
 import type { PgConnection } from '@pg2ddb/postgres';
 
+/** What the connector's database.password holds unless PG2DDB_CONNECTOR_DB_PASSWORD says otherwise. */
+export const DEFAULT_CONNECTOR_PASSWORD_REFERENCE = '${env:PG2DDB_DEBEZIUM_PASSWORD}';
+
 /** The cli's validated settings; each command reads only the concerns it needs. */
 export const settings = {
   postgres(env: Record<string, string | undefined>): PgConnection {
@@ -32,10 +35,20 @@ export const settings = {
     const pg = settings.postgres(env);
     return {
       topicPrefix: settings.topicPrefix(env),
-      // A config-provider reference here (e.g. ${env:PG2DDB_DEBEZIUM_PASSWORD}, resolved by the Connect
-      // worker) keeps the password out of the connector's config and Connect's REST API.
-      database: { host: pg.host, port: pg.port, user: pg.user, password: env.PG2DDB_CONNECTOR_DB_PASSWORD || pg.password, dbname: pg.database },
+      // The connector logs in with its own role (PG2DDB_CONNECTOR_DB_USER, default PG2DDB_PG_USER), and
+      // its password is a config-provider reference resolved by the Connect worker (default
+      // ${env:PG2DDB_DEBEZIUM_PASSWORD}, as the Helm chart and the local stack configure the worker):
+      // the secret never sits in the connector's config, Connect's config topic or its REST API.
+      database: {
+        host: pg.host,
+        port: pg.port,
+        user: env.PG2DDB_CONNECTOR_DB_USER || pg.user,
+        password: env.PG2DDB_CONNECTOR_DB_PASSWORD || DEFAULT_CONNECTOR_PASSWORD_REFERENCE,
+        dbname: pg.database,
+      },
       tables: mapping.sourceTables().map(({ schema, table }) => `${schema}.${table}`),
+      // A role of its own cannot alter the publication: apply (as the owner) makes it instead.
+      publicationAutocreate: env.PG2DDB_CONNECTOR_DB_USER && env.PG2DDB_CONNECTOR_DB_USER !== pg.user ? 'disabled' : 'filtered',
       topicPolicy: topicPolicy(readEnv(topicsEnv, env)),
       ...(env.PG2DDB_SNAPSHOT_MODE ? { snapshotMode: env.PG2DDB_SNAPSHOT_MODE } : {}),
       ...(env.PG2DDB_SLOT_NAME ? { slotName: env.PG2DDB_SLOT_NAME } : {}),

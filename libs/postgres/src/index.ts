@@ -18,3 +18,5 @@ export { sampleTableRows, tableStatistics, type TableStatistics } from './table-
 export { applyInboundChanges, classifyPgError, compareVersions, PgWriteErrorCode, type ApplyInboundOptions, type InboundChange, type InboundOutcome, type InboundRow, type InboundTarget } from './apply-inbound-changes';
 export { clearSourcePositions, loadSourcePositions, saveSourcePosition, type SourcePosition } from './source-positions';
 export { directionHistory, loadDirections, recordDirectionSwitch, type DirectionSwitch, type EntityDirection, type SyncDirection } from './sync-directions';
+export { connectorGrantStatements, grantConnectorAccess, grantReconcilerAccess, reconcilerGrantStatements, type ConnectorAccess } from './role-grants';
+export { prepareConnectorSource } from './connector-source';

@@ -36,6 +36,7 @@ Returns {"name": ..., "config": {...}} as JSON.
   "topic.prefix" $prefix
   "slot.name" $slot
   "publication.name" (default $slot $c.publicationName)
+  "publication.autocreate.mode" (default "filtered" $c.publicationAutocreateMode)
   "table.include.list" (join "," $include)
   "signal.data.collection" $signal
   "incremental.snapshot.chunk.size" ($c.snapshotChunkSize | toString)
