@@ -7,8 +7,8 @@ import { errorCode, errorMessage, isRetriable } from '@pg2ddb/errors';
 import { buildDeadLetter, sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
 import type { StoredVersions } from '@pg2ddb/sync';
 import type { Message, Producer } from 'kafkajs';
-import { decodeCommands } from './decode-commands';
-import { DYNAMO_CLIENT, KAFKA_PRODUCER, WRITER_CONFIG } from './tokens';
+import { decodeCommands, type WriteScope } from './decode-commands';
+import { DYNAMO_CLIENT, KAFKA_PRODUCER, WRITE_SCOPE, WRITER_CONFIG } from './tokens';
 import type { WriterConfig } from './writer-config';
 import { WriterMetrics } from './writer-metrics';
 
@@ -35,6 +35,7 @@ export class WriteBatchHandler {
     @Inject(DYNAMO_CLIENT) private readonly dynamo: DynamoDBClient,
     @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
     @Inject(WriterMetrics) private readonly metrics: WriterMetrics,
+    @Inject(WRITE_SCOPE) private readonly scope: WriteScope,
   ) {
     this.dlqTopic = topicNames(config.PG2DDB_TOPIC_PREFIX).dlq;
     this.tombstones = new TombstoneTables(dynamo);
@@ -43,7 +44,7 @@ export class WriteBatchHandler {
   @EventPattern('writes')
   async handle(@Payload() batch: IncomingBatch): Promise<void> {
     const timer = this.metrics.batchSeconds.startTimer();
-    const { commands, origins, bad } = decodeCommands(batch.messages);
+    const { commands, origins, bad } = decodeCommands(batch.messages, this.scope);
     this.metrics.batchCommands.observe(batch.messages.length);
     const dead: Array<{ message: Message; code: string }> = bad.map(({ message, code, reason }) => ({
       message: this.deadLetter(batch, message, code, reason),
