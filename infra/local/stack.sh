@@ -26,6 +26,8 @@ PG_PORT=${PG2DDB_PG_PORT:-54329}
 DYNAMO_PORT=${PG2DDB_DYNAMO_PORT:-58000}
 KAFKA_PORT=${PG2DDB_KAFKA_PORT:-59092}
 KAFKA_CONTROLLER_PORT=${PG2DDB_KAFKA_CONTROLLER_PORT:-59093}
+# Kafka's second listener: SASL_SSL (SCRAM-SHA-512 over TLS with the stack's test CA)
+KAFKA_SSL_PORT=${PG2DDB_KAFKA_SSL_PORT:-$((${KAFKA_PORT:-59092} + 3))}
 CONNECT_PORT=${PG2DDB_CONNECT_PORT:-58083}
 MAVEN_REPO=${PG2DDB_MAVEN_REPO:-}
 # readiness / shutdown bounds, seconds
@@ -55,6 +57,9 @@ RECONCILER_PW_FILE=$STATE_DIR/pg-reconciler-password
 ENV_FILE=$STATE_DIR/stack.env
 STATE_MARKER=$STATE_DIR/.pg2ddb-stack
 PG_DIR_FILE=$STATE_DIR/postgres.dir
+TLS_DIR=$STATE_DIR/tls
+KAFKA_SASL_USER=pg2ddb
+KAFKA_SASL_PW_FILE=$STATE_DIR/kafka-sasl-password
 
 # ---------------------------------------------------------------- output helpers
 log() { printf '[stack] %s\n' "$*"; }
@@ -98,13 +103,13 @@ EOF
 
 validate_config() {
   local name value seen=" "
-  for name in PG_PORT DYNAMO_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT CONNECT_PORT; do
+  for name in PG_PORT DYNAMO_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_SSL_PORT CONNECT_PORT; do
     value=${!name}
     if [[ ! $value =~ ^[0-9]+$ ]] || ((value < 1 || value > 65535)); then
       die "PG2DDB_$name=$value is not a valid TCP port"
     fi
     [[ $seen != *" $value "* ]] || die "port $value is configured for two components" \
-      "set distinct PG2DDB_PG_PORT, PG2DDB_DYNAMO_PORT, PG2DDB_KAFKA_PORT, PG2DDB_KAFKA_CONTROLLER_PORT, PG2DDB_CONNECT_PORT"
+      "set distinct PG2DDB_PG_PORT, PG2DDB_DYNAMO_PORT, PG2DDB_KAFKA_PORT, PG2DDB_KAFKA_CONTROLLER_PORT, PG2DDB_KAFKA_SSL_PORT, PG2DDB_CONNECT_PORT"
     seen+="$value "
   done
   for name in PG_TIMEOUT DYNAMO_TIMEOUT KAFKA_TIMEOUT CONNECT_TIMEOUT STOP_TIMEOUT; do
@@ -727,6 +732,54 @@ start_dynamodb() {
   log "dynamodb (moto) ready on 127.0.0.1:$DYNAMO_PORT (pid $(java_pid dynamodb), $(since "$t0"))"
 }
 
+# ---------------------------------------------------------------- test CA (TLS)
+# ensure_tls: a test CA and server certificates for Kafka's SASL_SSL listener (PKCS12 keystore)
+# and PostgreSQL, generated once per state dir (never committed; docs/security.md). The servers'
+# certificates name localhost and 127.0.0.1.
+ensure_tls() {
+  [[ -s $TLS_DIR/ca.crt && -s $TLS_DIR/kafka.p12 && -s $TLS_DIR/postgres.crt ]] && return 0
+  command -v openssl >/dev/null 2>&1 || die "openssl not found (needed to make the stack's test CA)" "install it: apt-get install -y openssl"
+  local t0 name
+  t0=$(now)
+  rm -rf "$TLS_DIR"
+  mkdir -p "$TLS_DIR"
+  chmod 700 "$TLS_DIR"
+  (
+    cd "$TLS_DIR" && umask 077
+    openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=pg2ddb local test CA" \
+      -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign -keyout ca.key -out ca.crt
+    for name in kafka postgres; do
+      openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$name.key" -out "$name.csr"
+      printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$name.ext"
+      openssl x509 -req -in "$name.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 825 -extfile "$name.ext" -out "$name.crt"
+    done
+    head -c 18 /dev/urandom | od -An -tx1 -v | tr -d ' \n' >kafka-keystore-password
+    openssl pkcs12 -export -in kafka.crt -inkey kafka.key -certfile ca.crt -name kafka \
+      -passout file:kafka-keystore-password -out kafka.p12
+    chmod 644 ca.crt
+  ) >"$LOG_DIR/tls.log" 2>&1 || { tail_log "$LOG_DIR/tls.log"; die "making the test CA failed (log: $LOG_DIR/tls.log)"; }
+  log "test CA and server certificates in $TLS_DIR ($(since "$t0"))"
+}
+
+# kafka_scram_user: the SCRAM-SHA-512 credentials of the SASL_SSL listener's user, set through the
+# PLAINTEXT listener once per password. (ConfigCommand takes them on its command line only: a local
+# test password, briefly visible to this machine's process list; its output is masked.)
+kafka_scram_user() {
+  local dir pw done_file=$STATE_DIR/kafka/scram.done out
+  pw=$(pg_password "$KAFKA_SASL_PW_FILE")
+  [[ -s $done_file && $(cat "$done_file") == "$(printf '%s' "$pw" | sha256sum | cut -c1-16)" ]] && return 0
+  dir=$(component_dir kafka)
+  if ! out=$("$JAVA" -Xmx128m -XX:TieredStopAtLevel=1 "-Dlog4j.configuration=file:$STATE_DIR/kafka/log4j.properties" -cp "$dir/lib/*" \
+    kafka.admin.ConfigCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" --alter --entity-type users \
+    --entity-name "$KAFKA_SASL_USER" --add-config "SCRAM-SHA-512=[iterations=8192,password=$pw]" 2>&1 9>&-); then
+    printf '%s\n' "${out//$pw/***}" >>"$LOG_DIR/kafka.out.log"
+    tail_log "$LOG_DIR/kafka.out.log"
+    die "kafka: setting the SCRAM credentials of $KAFKA_SASL_USER failed (log: $LOG_DIR/kafka.out.log)"
+  fi
+  printf '%s\n' "${out//$pw/***}" >>"$LOG_DIR/kafka.out.log"
+  printf '%s' "$pw" | sha256sum | cut -c1-16 >"$done_file"
+}
+
 # ---------------------------------------------------------------- Kafka (KRaft)
 kafka_alive() { java_pid kafka >/dev/null; }
 # A Metadata request (v4, all topics) over /dev/tcp; ready when the answer lists a live broker.
@@ -777,21 +830,29 @@ start_kafka() {
   t0=$(now)
   if pid=$(java_pid kafka); then
     wait_ready kafka "$KAFKA_TIMEOUT" kafka_probe kafka_alive "$LOG_DIR/kafka.log" "$LOG_DIR/kafka.out.log"
+    kafka_scram_user
     log "kafka already running (pid $pid, 127.0.0.1:$KAFKA_PORT)"
     return 0
   fi
   dir=$(component_dir kafka)
   mkdir -p "$k/data"
+  (umask 077 && : >"$k/server.properties")
   cat >"$k/server.properties" <<EOF
 # written by infra/local/stack.sh on every start; single node, KRaft combined broker+controller
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT,SASL_SSL://127.0.0.1:$KAFKA_SSL_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_SSL://127.0.0.1:$KAFKA_SSL_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL
+# the secure listener (docs/security.md): TLS with the stack's test CA, SCRAM-SHA-512 users
+sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$TLS_DIR/kafka.p12
+ssl.keystore.password=$(cat "$TLS_DIR/kafka-keystore-password")
 log.dirs=$k/data
 auto.create.topics.enable=true
 num.partitions=1
@@ -820,7 +881,8 @@ EOF
     "-Dlog4j.configuration=file:$k/log4j.properties" "-Dkafka.logs.dir=$LOG_DIR" \
     -cp "$dir/lib/*" "$KAFKA_MAIN" "$k/server.properties"
   wait_ready kafka "$KAFKA_TIMEOUT" kafka_probe kafka_alive "$LOG_DIR/kafka.log" "$LOG_DIR/kafka.out.log"
-  log "kafka ready on 127.0.0.1:$KAFKA_PORT (pid $(java_pid kafka), cluster id $id, $(since "$t0"))"
+  kafka_scram_user
+  log "kafka ready on 127.0.0.1:$KAFKA_PORT, SASL_SSL on $KAFKA_SSL_PORT (pid $(java_pid kafka), cluster id $id, $(since "$t0"))"
 }
 
 # ---------------------------------------------------------------- Kafka Connect
@@ -888,6 +950,10 @@ PG2DDB_DEBEZIUM_PASSWORD=$(cat "$CONNECTOR_PW_FILE")
 PG2DDB_RECONCILER_PG_USER=$PG_RECONCILER_USER
 PG2DDB_RECONCILER_PG_PASSWORD=$(cat "$RECONCILER_PW_FILE")
 PG2DDB_KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
+PG2DDB_STACK_KAFKA_SASL_SSL_BROKERS=127.0.0.1:$KAFKA_SSL_PORT
+PG2DDB_STACK_KAFKA_SASL_USERNAME=$KAFKA_SASL_USER
+PG2DDB_STACK_KAFKA_SASL_PASSWORD=$(cat "$KAFKA_SASL_PW_FILE" 2>/dev/null)
+PG2DDB_STACK_TLS_CA_FILE=$TLS_DIR/ca.crt
 PG2DDB_TOPIC_PREFIX=${PG2DDB_TOPIC_PREFIX:-pg2ddb}
 PG2DDB_CONNECT_URL=http://127.0.0.1:$CONNECT_PORT
 PG2DDB_DYNAMO_ENDPOINT=http://127.0.0.1:$DYNAMO_PORT
@@ -931,6 +997,7 @@ cmd_start() {
   lock_state
   mkdir -p "$LOG_DIR"
   : >"$STATE_MARKER"
+  ensure_tls
 
   # prerequisites first: ports of the components that are not running yet
   pg_layout
@@ -939,6 +1006,7 @@ cmd_start() {
   if ! kafka_alive; then
     check_port "$KAFKA_PORT" kafka PG2DDB_KAFKA_PORT
     check_port "$KAFKA_CONTROLLER_PORT" "kafka (controller)" PG2DDB_KAFKA_CONTROLLER_PORT
+    check_port "$KAFKA_SSL_PORT" "kafka (SASL_SSL)" PG2DDB_KAFKA_SSL_PORT
   fi
   connect_alive || check_port "$CONNECT_PORT" "kafka connect" PG2DDB_CONNECT_PORT
 

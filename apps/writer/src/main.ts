@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { topicNames } from '@pg2ddb/contracts';
 import { compileMapping, loadMapping } from '@pg2ddb/mapping';
-import { assertWritesPartitions, createKafka, ensureTopics, KafkaBatchServer, partitionsMetadata, topicPolicy, topicSpec, WRITES_MAX_MESSAGE_BYTES  } from '@pg2ddb/kafka';
+import { assertWritesPartitions, createKafka, ensureTopics, KafkaBatchServer, partitionsMetadata, topicPolicy, topicSpec, WRITES_MAX_MESSAGE_BYTES , kafkaSecurity, verifyKafkaAccess } from '@pg2ddb/kafka';
 import { bootstrapService, Liveness, Readiness, StructuredLogger, watchBatchRetries } from '@pg2ddb/service';
 import { Registry } from 'prom-client';
 import { readWriterConfig } from './writer-config';
@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   const logger = new StructuredLogger('writer', config.PG2DDB_LOG_FORMAT, config.PG2DDB_LOG_LEVEL);
   const file = config.PG2DDB_MAPPING_FILE;
   const mapping = compileMapping(loadMapping(readFileSync(file, 'utf8'), file), file);
-  const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-writer`, logger });
+  const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-writer`, logger, ...kafkaSecurity(config) });
+  // A refused password or an untrusted broker certificate stops the boot with the setting to fix.
+  await verifyKafkaAccess(kafka, config);
   const topics = topicNames(config.PG2DDB_TOPIC_PREFIX);
   const policy = topicPolicy(config);
   const groupId = `${config.PG2DDB_TOPIC_PREFIX}.writer`;

@@ -7,6 +7,18 @@ export const kafkaEnv = {
   PG2DDB_KAFKA_BROKERS: { description: 'Kafka bootstrap servers, comma-separated host:port', parse: list } as EnvVar<string[]>,
   PG2DDB_TOPIC_PREFIX: { description: "Debezium topic.prefix, also the prefix of pg2ddb's own topics", default: 'pg2ddb', parse: string } as EnvVar<string>,
   PG2DDB_KAFKA_CLIENT_ID: { description: 'Kafka client id', default: 'pg2ddb', parse: string } as EnvVar<string>,
+  // Encryption and authentication (docs/security.md); checked together by kafkaSecurity of @pg2ddb/kafka.
+  PG2DDB_KAFKA_SSL: { description: 'connect to the brokers over TLS (SSL or SASL_SSL listeners)', default: false, parse: parsers.bool } as EnvVar<boolean>,
+  PG2DDB_KAFKA_SSL_CA_FILE: { description: "PEM file of the CA that signed the brokers' certificates (default: the system's CAs)", default: undefined, parse: string } as EnvVar<
+    string | undefined
+  >,
+  PG2DDB_KAFKA_SASL_MECHANISM: {
+    description: 'SASL mechanism: none, scram-sha-512, scram-sha-256 or plain (plain only over TLS)',
+    default: 'none',
+    parse: oneOf('none', 'scram-sha-512', 'scram-sha-256', 'plain'),
+  } as EnvVar<'none' | 'scram-sha-512' | 'scram-sha-256' | 'plain'>,
+  PG2DDB_KAFKA_SASL_USERNAME: { description: 'SASL user name', default: undefined, parse: string } as EnvVar<string | undefined>,
+  PG2DDB_KAFKA_SASL_PASSWORD: { description: 'SASL password', secret: true, default: undefined, parse: string } as EnvVar<string | undefined>,
 };
 
 /** Topics pg2ddb creates itself. */

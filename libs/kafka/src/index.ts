@@ -16,3 +16,4 @@ export { dlqReplayGroup, letterPosition, markReplayed, pendingDeadLetters, readR
 export { chunkTopicMessages, DEFAULT_CHUNK_BYTES, messageBytes, sendInChunks } from './chunked-send';
 export { DEFAULT_TOPIC_POLICY, DLQ_MAX_MESSAGE_BYTES, topicConfigEntries, topicPolicy, topicSpec, WRITES_MAX_MESSAGE_BYTES, type TopicKind, type TopicPolicy, type TopicSpec } from './topic-policy';
 export { assertWritesPartitions, partitionsMetadata } from './writes-partition-guard';
+export { describeKafkaAccessError, kafkaSecurity, verifyKafkaAccess, type KafkaSecuritySettings } from './kafka-security';
