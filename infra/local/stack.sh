@@ -584,6 +584,10 @@ unix_socket_directories = $(pg_sql_quote "$PG_SOCK")
 unix_socket_permissions = 0700
 password_encryption = 'scram-sha-256'
 wal_level = logical
+# TLS with the stack's test CA (clients choose: PG2DDB_PG_SSLMODE, Debezium's database.sslmode)
+ssl = on
+ssl_cert_file = 'server.crt'
+ssl_key_file = 'server.key'
 max_replication_slots = 20
 max_wal_senders = 20
 # Dev/test stack only: no fsync and asynchronous commit make it fast, and a power loss or an OS
@@ -659,6 +663,9 @@ start_postgres() {
     printf "\ninclude_if_exists = 'pg2ddb.conf'\n" | as_pg tee -a "$PG_DATA/postgresql.conf" >/dev/null
     log "postgres: initialised $PG_DATA"
   fi
+  # the server's certificate and key, readable by the PostgreSQL user only
+  pg_write "$PG_DATA/server.crt" <"$TLS_DIR/postgres-server.crt"
+  pg_write "$PG_DATA/server.key" <"$TLS_DIR/postgres-server.key"
   pg_configure
   local out
   # pg_ctl detaches the server and points its stdin/stdout/stderr at /dev/null and the log file
@@ -733,11 +740,22 @@ start_dynamodb() {
 }
 
 # ---------------------------------------------------------------- test CA (TLS)
-# ensure_tls: a test CA and server certificates for Kafka's SASL_SSL listener (PKCS12 keystore)
-# and PostgreSQL, generated once per state dir (never committed; docs/security.md). The servers'
-# certificates name localhost and 127.0.0.1.
+# ensure_tls: a test CA and server certificates for Kafka's SASL_SSL listener (PKCS12 keystore;
+# names localhost and 127.0.0.1) and PostgreSQL (names 127.0.0.1 only, so that verify-full to
+# "localhost" shows a wrong host name being refused), generated once per state dir (never
+# committed; docs/security.md).
 ensure_tls() {
-  [[ -s $TLS_DIR/ca.crt && -s $TLS_DIR/kafka.p12 && -s $TLS_DIR/postgres.crt ]] && return 0
+  [[ -s $TLS_DIR/ca.crt && -s $TLS_DIR/kafka.p12 ]] || make_tls
+  [[ -s $TLS_DIR/postgres-server.crt ]] && return 0
+  (
+    cd "$TLS_DIR" && umask 077
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=pg2ddb local postgres" -keyout postgres-server.key -out postgres-server.csr
+    printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >postgres-server.ext
+    openssl x509 -req -in postgres-server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 825 -extfile postgres-server.ext -out postgres-server.crt
+  ) >>"$LOG_DIR/tls.log" 2>&1 || { tail_log "$LOG_DIR/tls.log"; die "making the PostgreSQL certificate failed (log: $LOG_DIR/tls.log)"; }
+}
+
+make_tls() {
   command -v openssl >/dev/null 2>&1 || die "openssl not found (needed to make the stack's test CA)" "install it: apt-get install -y openssl"
   local t0 name
   t0=$(now)
@@ -748,11 +766,9 @@ ensure_tls() {
     cd "$TLS_DIR" && umask 077
     openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=pg2ddb local test CA" \
       -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign -keyout ca.key -out ca.crt
-    for name in kafka postgres; do
-      openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$name.key" -out "$name.csr"
-      printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$name.ext"
-      openssl x509 -req -in "$name.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 825 -extfile "$name.ext" -out "$name.crt"
-    done
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout kafka.key -out kafka.csr
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >kafka.ext
+    openssl x509 -req -in kafka.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 825 -extfile kafka.ext -out kafka.crt
     head -c 18 /dev/urandom | od -An -tx1 -v | tr -d ' \n' >kafka-keystore-password
     openssl pkcs12 -export -in kafka.crt -inkey kafka.key -certfile ca.crt -name kafka \
       -passout file:kafka-keystore-password -out kafka.p12
@@ -945,6 +961,8 @@ PG2DDB_PG_PORT=$PG_PORT
 PG2DDB_PG_USER=$PG_USER
 PG2DDB_PG_PASSWORD=$pw
 PG2DDB_PG_DATABASE=$PG_DB
+PG2DDB_PG_SSLMODE=verify-full
+PG2DDB_PG_SSL_ROOT_CERT=$TLS_DIR/ca.crt
 PG2DDB_CONNECTOR_DB_USER=$PG_CONNECTOR_USER
 PG2DDB_DEBEZIUM_PASSWORD=$(cat "$CONNECTOR_PW_FILE")
 PG2DDB_RECONCILER_PG_USER=$PG_RECONCILER_USER

@@ -1,7 +1,7 @@
 import { connectEnv, dynamoEnv, kafkaEnv, postgresEnv, readEnv, topicsEnv } from '@pg2ddb/config';
 import { topicPolicy, type ConnectorSettings } from '@pg2ddb/kafka';
 import type { CompiledMapping } from '@pg2ddb/mapping';
-import type { PgConnection } from '@pg2ddb/postgres';
+import { pgSsl, type PgConnection } from '@pg2ddb/postgres';
 
 /** What the connector's database.password holds unless PG2DDB_CONNECTOR_DB_PASSWORD says otherwise. */
 export const DEFAULT_CONNECTOR_PASSWORD_REFERENCE = '${env:PG2DDB_DEBEZIUM_PASSWORD}';
@@ -16,6 +16,7 @@ export const settings = {
       user: values.PG2DDB_PG_USER,
       password: values.PG2DDB_PG_PASSWORD,
       database: values.PG2DDB_PG_DATABASE,
+      ssl: pgSsl(values.PG2DDB_PG_SSLMODE, values.PG2DDB_PG_SSL_ROOT_CERT),
     };
   },
   dynamo(env: Record<string, string | undefined>) {
@@ -33,6 +34,7 @@ export const settings = {
   },
   connector(env: Record<string, string | undefined>, mapping: CompiledMapping): ConnectorSettings {
     const pg = settings.postgres(env);
+    const tls = readEnv(postgresEnv, env);
     return {
       topicPrefix: settings.topicPrefix(env),
       // The connector logs in with its own role (PG2DDB_CONNECTOR_DB_USER, default PG2DDB_PG_USER), and
@@ -45,6 +47,8 @@ export const settings = {
         user: env.PG2DDB_CONNECTOR_DB_USER || pg.user,
         password: env.PG2DDB_CONNECTOR_DB_PASSWORD || DEFAULT_CONNECTOR_PASSWORD_REFERENCE,
         dbname: pg.database,
+        sslmode: tls.PG2DDB_PG_SSLMODE,
+        ...(tls.PG2DDB_PG_SSL_ROOT_CERT ? { sslRootCert: tls.PG2DDB_PG_SSL_ROOT_CERT } : {}),
       },
       tables: mapping.sourceTables().map(({ schema, table }) => `${schema}.${table}`),
       // A role of its own cannot alter the publication: apply (as the owner) makes it instead.

@@ -78,6 +78,14 @@ export const postgresEnv = {
   PG2DDB_PG_USER: { description: 'PostgreSQL user (needs REPLICATION for the connector)', parse: string } as EnvVar<string>,
   PG2DDB_PG_PASSWORD: { description: 'PostgreSQL password', secret: true, default: '', parse: string } as EnvVar<string>,
   PG2DDB_PG_DATABASE: { description: 'PostgreSQL database', parse: string } as EnvVar<string>,
+  PG2DDB_PG_SSLMODE: {
+    description: 'TLS to PostgreSQL as libpq means it: disable, require, verify-ca or verify-full (verify-full in production)',
+    default: 'disable',
+    parse: oneOf('disable', 'require', 'verify-ca', 'verify-full'),
+  } as EnvVar<'disable' | 'require' | 'verify-ca' | 'verify-full'>,
+  PG2DDB_PG_SSL_ROOT_CERT: { description: "PEM file of the CA that signed PostgreSQL's certificate (needed by verify-ca and verify-full)", default: undefined, parse: string } as EnvVar<
+    string | undefined
+  >,
 };
 
 /** What every service process needs: where its mapping is, its HTTP port and log format. */

@@ -4,7 +4,17 @@ import { DEFAULT_TOPIC_POLICY, topicConfigEntries, type TopicPolicy } from './to
 /** What varies between deployments of the Debezium connector. */
 export interface ConnectorSettings {
   topicPrefix: string;
-  database: { host: string; port: number; user: string; password: string; dbname: string };
+  database: {
+    host: string;
+    port: number;
+    user: string;
+    password: string;
+    dbname: string;
+    /** pgjdbc's sslmode (default `disable`; `verify-full` with `sslRootCert` in production). */
+    sslmode?: 'disable' | 'require' | 'verify-ca' | 'verify-full';
+    /** PEM file of the CA, as the Connect worker sees it (Debezium's database.sslrootcert). */
+    sslRootCert?: string;
+  };
   /** `schema.table` of every mapped table. */
   tables: string[];
   snapshotMode?: string;
@@ -122,6 +132,7 @@ export function renderConnectorConfig(template: string, settings: ConnectorSetti
     'database.user': settings.database.user,
     'database.password': settings.database.password,
     'database.dbname': settings.database.dbname,
+    'database.sslmode': settings.database.sslmode ?? 'disable',
     'topic.prefix': settings.topicPrefix,
     'slot.name': slot,
     'publication.name': settings.publicationName ?? slot,
@@ -163,6 +174,8 @@ export function renderConnectorConfig(template: string, settings: ConnectorSetti
     if (typeof raw !== 'string') throw new Pg2ddbError('CONNECTOR_TEMPLATE_INVALID', `connector template value of "${key}" must be a string`);
     config[key] = fill(raw);
   }
+  // Only when set: an empty path would be read as a file by the verify modes.
+  if (settings.database.sslRootCert) config['database.sslrootcert'] = settings.database.sslRootCert;
   const name = fill(parsed.name);
   const unused = Object.keys(values).filter((key) => !used.has(key));
   if (unused.length > 0) throw new Pg2ddbError('CONNECTOR_TEMPLATE_INVALID', `connector template does not use: ${unused.join(', ')}`);

@@ -20,3 +20,4 @@ export { clearSourcePositions, loadSourcePositions, saveSourcePosition, type Sou
 export { directionHistory, loadDirections, recordDirectionSwitch, type DirectionSwitch, type EntityDirection, type SyncDirection } from './sync-directions';
 export { connectorGrantStatements, grantConnectorAccess, grantReconcilerAccess, reconcilerGrantStatements, type ConnectorAccess } from './role-grants';
 export { prepareConnectorSource } from './connector-source';
+export { pgSsl, type PgSslMode, type PgTls } from './pg-ssl';

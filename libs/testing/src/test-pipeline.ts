@@ -107,7 +107,15 @@ export class TestPipeline {
       templatePath: join(repoRoot(), 'infra/debezium/postgres-connector.json'),
       settings: {
         topicPrefix: names.prefix,
-        database: { ...admin, user: connectorUser, password: ownRole ? CONNECTOR_PASSWORD_REFERENCE : admin.password, dbname: must(env, 'PG2DDB_PG_DATABASE') },
+        database: {
+          ...admin,
+          user: connectorUser,
+          password: ownRole ? CONNECTOR_PASSWORD_REFERENCE : admin.password,
+          dbname: must(env, 'PG2DDB_PG_DATABASE'),
+          // as the cli renders it: the stack's verify-full against its test CA (docs/security.md)
+          ...(env.PG2DDB_PG_SSLMODE ? { sslmode: env.PG2DDB_PG_SSLMODE as 'verify-full' } : {}),
+          ...(env.PG2DDB_PG_SSL_ROOT_CERT ? { sslRootCert: env.PG2DDB_PG_SSL_ROOT_CERT } : {}),
+        },
         tables,
         publicationAutocreate: ownRole ? 'disabled' : 'filtered',
       },
