@@ -1,5 +1,5 @@
-import { connectEnv, dynamoEnv, kafkaEnv, postgresEnv, readEnv, topicsEnv } from '@pg2ddb/config';
-import { topicPolicy, type ConnectorSettings } from '@pg2ddb/kafka';
+import { ConfigError, connectEnv, dynamoEnv, kafkaEnv, postgresEnv, readEnv, topicsEnv } from '@pg2ddb/config';
+import { topicPolicy, type ConnectAuth, type ConnectorSettings } from '@pg2ddb/kafka';
 import type { CompiledMapping } from '@pg2ddb/mapping';
 import { pgSsl, type PgConnection } from '@pg2ddb/postgres';
 
@@ -31,6 +31,13 @@ export const settings = {
   },
   connectUrl(env: Record<string, string | undefined>): string {
     return readEnv(connectEnv, env).PG2DDB_CONNECT_URL;
+  },
+  /** Basic-auth credentials of the Connect REST API, when PG2DDB_CONNECT_USERNAME is set. */
+  connectAuth(env: Record<string, string | undefined>): ConnectAuth | undefined {
+    const values = readEnv(connectEnv, env);
+    if (!values.PG2DDB_CONNECT_USERNAME) return undefined;
+    if (!values.PG2DDB_CONNECT_PASSWORD) throw new ConfigError(['PG2DDB_CONNECT_USERNAME is set: PG2DDB_CONNECT_PASSWORD is required too']);
+    return { username: values.PG2DDB_CONNECT_USERNAME, password: values.PG2DDB_CONNECT_PASSWORD };
   },
   connector(env: Record<string, string | undefined>, mapping: CompiledMapping): ConnectorSettings {
     const pg = settings.postgres(env);

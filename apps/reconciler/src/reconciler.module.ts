@@ -58,7 +58,13 @@ export class ReconcilerModule implements OnApplicationShutdown {
             new SourceHealthMetrics(
               registry,
               pool,
-              config.PG2DDB_CONNECT_URL ? { url: config.PG2DDB_CONNECT_URL, connector: connectorName(config.PG2DDB_TOPIC_PREFIX) } : undefined,
+              config.PG2DDB_CONNECT_URL
+                ? {
+                    url: config.PG2DDB_CONNECT_URL,
+                    connector: connectorName(config.PG2DDB_TOPIC_PREFIX),
+                    ...(config.PG2DDB_CONNECT_USERNAME ? { auth: { username: config.PG2DDB_CONNECT_USERNAME, password: config.PG2DDB_CONNECT_PASSWORD ?? '' } } : {}),
+                  }
+                : undefined,
             ),
         },
         dynamoClientProvider(DYNAMO_CLIENT, { endpoint: config.PG2DDB_DYNAMO_ENDPOINT, region: config.AWS_REGION }),

@@ -98,7 +98,9 @@ export const serviceEnv = {
 
 /** The Kafka Connect REST endpoint (cli only). */
 export const connectEnv = {
-  PG2DDB_CONNECT_URL: { description: 'Kafka Connect REST URL', default: 'http://127.0.0.1:8083', parse: url } as EnvVar<string>,
+  PG2DDB_CONNECT_URL: { description: 'Kafka Connect REST URL (https with a private CA: NODE_EXTRA_CA_CERTS)', default: 'http://127.0.0.1:8083', parse: url } as EnvVar<string>,
+  PG2DDB_CONNECT_USERNAME: { description: 'basic-auth user of the Connect REST API (unset: no auth)', default: undefined, parse: string } as EnvVar<string | undefined>,
+  PG2DDB_CONNECT_PASSWORD: { description: 'basic-auth password of the Connect REST API', secret: true, default: undefined, parse: string } as EnvVar<string | undefined>,
 };
 
 /**

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConnectClient, type ConnectorStatus } from './connect-client';
+import { ConnectClient, type ConnectAuth, type ConnectorStatus } from './connect-client';
 import { assertNoPlaintextSecret, renderConnectorConfig, type ConnectorConfig, type ConnectorSettings } from './connector-config';
 
 /**
@@ -13,10 +13,12 @@ export async function applyPostgresConnector(options: {
   settings: ConnectorSettings;
   timeoutMs?: number;
   allowPlaintextSecret?: boolean;
+  /** Basic auth of the Connect REST API, if it has any. */
+  connectAuth?: ConnectAuth;
 }): Promise<{ connector: ConnectorConfig; created: boolean; status: ConnectorStatus }> {
   const connector = renderConnectorConfig(readFileSync(options.templatePath, 'utf8'), options.settings);
   assertNoPlaintextSecret(connector, options.allowPlaintextSecret);
-  const client = new ConnectClient(options.connectUrl);
+  const client = new ConnectClient(options.connectUrl, options.connectAuth);
   const created = await client.apply(connector);
   const status = await client.waitUntilRunning(connector.name, options.timeoutMs ?? 60000);
   return { connector, created, status };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertNoPlaintextSecret, ConnectClient, ConnectLifecycle, isConfigProviderReference, renderConnectorConfig, type ConnectorStatus } from '@pg2ddb/kafka';
+import { assertNoPlaintextSecret, ConnectClient, isConfigProviderReference, renderConnectorConfig, type ConnectorStatus } from '@pg2ddb/kafka';
 import { connectorActionTarget, runConnectorAction } from '@pg2ddb/ops';
 import { dropHeartbeatTable, dropPublication, dropReplicationSlot, dropSignalTable, ensureHeartbeatTable, ensureSignalTable, prepareConnectorSource } from '@pg2ddb/postgres';
 import { repoRoot } from '@pg2ddb/service';
@@ -55,8 +55,7 @@ exit: 0 done / RUNNING, 1 not RUNNING or failed, 2 usage, 3 Connect or PostgreSQ
     if (!action || !ACTIONS.includes(action)) throw new UsageError(`connector needs an action: ${ACTIONS.join(', ')}${action ? ` (got "${action}")` : ''}`);
     const context = PipelineContext.open(values.mapping as string | undefined, env);
     const name = context.connectorName;
-    const lifecycle = new ConnectLifecycle(context.connectUrl);
-    const client = new ConnectClient(context.connectUrl);
+    const client = new ConnectClient(context.connectUrl, settings.connectAuth(env));
     const timeoutMs = Number(values.timeout ?? 60) * 1000;
     const report = (result: Record<string, unknown>, line: string, code: number = ExitCode.Ok): number => {
       if (json) emitJson({ connector: name, action, ...result, exitCode: code });
@@ -86,7 +85,7 @@ exit: 0 done / RUNNING, 1 not RUNNING or failed, 2 usage, 3 Connect or PostgreSQ
           });
           const signal = { addedToPublication: prepared.signalAddedToPublication };
           const heartbeat = { addedToPublication: prepared.heartbeatAddedToPublication };
-          const existing = await lifecycle.config(name);
+          const existing = await client.config(name);
           const unchanged = existing !== undefined && sameConfig(existing, rendered.config, name);
           if (!unchanged) progress.step(`connector ${name}: ${existing === undefined ? 'creating' : 'updating'} it in Kafka Connect`);
           const created = unchanged ? false : await client.apply(rendered);
@@ -130,7 +129,7 @@ exit: 0 done / RUNNING, 1 not RUNNING or failed, 2 usage, 3 Connect or PostgreSQ
         case 'restart': {
           if (!(await client.status(name))) return report({ state: 'ABSENT' }, `connector ${name} does not exist`, ExitCode.Findings);
           progress.step(`connector ${name}: ${action} requested; waiting for ${connectorActionTarget(action)}`);
-          const status = await runConnectorAction(context.connectUrl, name, action, timeoutMs);
+          const status = await runConnectorAction(client, name, action, timeoutMs);
           return report({ state: status.connector.state }, `connector ${name} ${connectorActionTarget(action)}`);
         }
         case 'delete': {

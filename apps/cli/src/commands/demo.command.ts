@@ -90,6 +90,7 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
     });
     const connector = await applyPostgresConnector({
       connectUrl: settings.connectUrl(env),
+      connectAuth: settings.connectAuth(env),
       templatePath: join(root, 'infra/debezium/postgres-connector.json'),
       settings: connectorSettings,
     });

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoClient } from '@pg2ddb/dynamo';
-import { connectorName, createKafka, kafkaSecurity, defaultHeartbeatTable, defaultSignalTable, defaultSlotName, type ConnectorSettings } from '@pg2ddb/kafka';
+import { connectorName, createKafka, kafkaSecurity, type ConnectAuth, defaultHeartbeatTable, defaultSignalTable, defaultSlotName, type ConnectorSettings } from '@pg2ddb/kafka';
 import type { CompiledMapping } from '@pg2ddb/mapping';
 import { createPgPool } from '@pg2ddb/postgres';
 import type { Kafka } from 'kafkajs';
@@ -40,6 +40,11 @@ export class PipelineContext {
     this.signalTable = env.PG2DDB_SIGNAL_TABLE || defaultSignalTable(this.prefix, tables);
     this.heartbeatTable = env.PG2DDB_HEARTBEAT_TABLE || defaultHeartbeatTable(this.prefix, tables);
     this.connectUrl = settings.connectUrl(env);
+  }
+
+  /** Basic auth of the Connect REST API (PG2DDB_CONNECT_USERNAME / PG2DDB_CONNECT_PASSWORD), if any. */
+  get connectAuth(): ConnectAuth | undefined {
+    return settings.connectAuth(this.env);
   }
 
   /** The connector's settings (reads the PostgreSQL settings: only commands that register it need them). */
