@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     name: 'alerter',
     module: AlerterModule.forRoot(config),
     logger,
-    httpPort: config.PG2DDB_HTTP_PORT,
+    httpPort: config.PG2DDB_HTTP_PORT, httpHost: config.PG2DDB_HTTP_HOST,
     transport: (app) => {
       const server = new KafkaBatchServer({
         kafka,

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   await verifyKafkaAccess(kafka, config);
   await ensureTopics(kafka, [ddbChangeTopic(config.PG2DDB_TOPIC_PREFIX, mapping.table.name)], config.PG2DDB_DDB_CHANGES_PARTITIONS);
   await ensureTopics(kafka, [topicNames(config.PG2DDB_TOPIC_PREFIX).dlq]);
-  const app = await bootstrapService({ name: 'ddb-source', module: DdbSourceModule.forRoot(config, mapping, kafka, pool), logger, httpPort: config.PG2DDB_HTTP_PORT });
+  const app = await bootstrapService({ name: 'ddb-source', module: DdbSourceModule.forRoot(config, mapping, kafka, pool), logger, httpPort: config.PG2DDB_HTTP_PORT, httpHost: config.PG2DDB_HTTP_HOST });
   const runner = app.get(DdbSourceRunner);
   app.get(Readiness).add({ name: 'ddb-source', check: () => runner.isReady() });
 }

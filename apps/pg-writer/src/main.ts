@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     name: 'pg-writer',
     module: PgWriterModule.forRoot(config, inverse, kafka, pool),
     logger,
-    httpPort: config.PG2DDB_HTTP_PORT,
+    httpPort: config.PG2DDB_HTTP_PORT, httpHost: config.PG2DDB_HTTP_HOST,
     transport: (app) => {
       const server = new KafkaBatchServer({
         kafka,

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-reconciler`, logger, ...kafkaSecurity(config) });
   // A refused password or an untrusted broker certificate stops the boot with the setting to fix.
   await verifyKafkaAccess(kafka, config);
-  await bootstrapService({ name: 'reconciler', module: ReconcilerModule.forRoot(config, mapping, kafka), logger, httpPort: config.PG2DDB_HTTP_PORT });
+  await bootstrapService({ name: 'reconciler', module: ReconcilerModule.forRoot(config, mapping, kafka), logger, httpPort: config.PG2DDB_HTTP_PORT, httpHost: config.PG2DDB_HTTP_HOST });
 }
 
 main().catch((error: unknown) => {

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 },
     ...kafkaSecurity(config),
   });
-  await bootstrapService({ name: 'status', module: StatusModule.forRoot(config, mapping, kafka), logger, httpPort: config.PG2DDB_HTTP_PORT });
+  await bootstrapService({ name: 'status', module: StatusModule.forRoot(config, mapping, kafka), logger, httpPort: config.PG2DDB_HTTP_PORT, httpHost: config.PG2DDB_HTTP_HOST });
 }
 
 main().catch((error: unknown) => {

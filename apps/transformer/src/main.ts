@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     name: 'transformer',
     module: TransformerModule.forRoot(config, mapping, kafka),
     logger,
-    httpPort: config.PG2DDB_HTTP_PORT,
+    httpPort: config.PG2DDB_HTTP_PORT, httpHost: config.PG2DDB_HTTP_HOST,
     transport: (app) => {
       const onBatchRetries = watchBatchRetries(app.get(Registry), app.get(Readiness), 'transformer', config.PG2DDB_STUCK_BATCH_ATTEMPTS);
       const server = new KafkaBatchServer({

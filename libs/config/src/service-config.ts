@@ -92,6 +92,11 @@ export const postgresEnv = {
 export const serviceEnv = {
   PG2DDB_MAPPING_FILE: { description: 'path of the mapping file (YAML or JSON)', parse: string } as EnvVar<string>,
   PG2DDB_HTTP_PORT: { description: 'port of /health/live, /health/ready and /metrics', default: 0, parse: int(0, 65535) } as EnvVar<number>,
+  PG2DDB_HTTP_HOST: {
+    description: 'address the HTTP side binds to (0.0.0.0: every interface, as a pod needs; 127.0.0.1: this machine only)',
+    default: '0.0.0.0',
+    parse: string,
+  } as EnvVar<string>,
   PG2DDB_LOG_FORMAT: { description: 'json (production) or pretty (local)', default: 'json', parse: oneOf('json', 'pretty') } as EnvVar<'json' | 'pretty'>,
   PG2DDB_LOG_LEVEL: { description: 'error, warn, log, debug or verbose', default: 'log', parse: oneOf('error', 'warn', 'log', 'debug', 'verbose') } as EnvVar<'error' | 'warn' | 'log' | 'debug' | 'verbose'>,
 };
