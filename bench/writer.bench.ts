@@ -1,9 +1,10 @@
 import { BatchWriteItemCommand, DeleteTableCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { topicNames, writeCommandKey, type PutCommand, type TableSpec } from '@pg2ddb/contracts';
 import { buildGuardedPut, createDynamoClient, ensureTable, tombstoneTableName } from '@pg2ddb/dynamo';
 import { consumerLag, createKafka, ensureTopics } from '@pg2ddb/kafka';
+import { loadMapping } from '@pg2ddb/mapping';
 import { repoRoot, startServiceProcess } from '@pg2ddb/service';
 import { randomId } from '@pg2ddb/testing';
 import { parseFlags } from './support/bench-args';
@@ -135,7 +136,16 @@ async function main(): Promise<void> {
     await producer.disconnect();
     process.stderr.write(`writer: ${count} commands queued on ${topics.writes}; starting the writer…\n`);
 
-    const writer = await startServiceProcess('writer', { ...env, PG2DDB_TOPIC_PREFIX: id, PG2DDB_LOG_FORMAT: 'json' }, join(repoRoot(), '.stack', `${id}-writer.log`));
+    // The writer writes only to its mapping's table: the example mapping, renamed to the bench's table.
+    const mapping = loadMapping(readFileSync(join(repoRoot(), 'examples/payments/mapping.yaml'), 'utf8'), 'payments mapping');
+    mapping.table.name = writerTable;
+    const mappingFile = join(repoRoot(), '.stack', `${id}-mapping.json`);
+    writeFileSync(mappingFile, JSON.stringify(mapping));
+    const writer = await startServiceProcess(
+      'writer',
+      { ...env, PG2DDB_TOPIC_PREFIX: id, PG2DDB_LOG_FORMAT: 'json', PG2DDB_MAPPING_FILE: mappingFile },
+      join(repoRoot(), '.stack', `${id}-writer.log`),
+    );
     try {
       let first: bigint | undefined;
       let firstCount = 0;

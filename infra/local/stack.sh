@@ -26,6 +26,8 @@ PG_PORT=${PG2DDB_PG_PORT:-54329}
 DYNAMO_PORT=${PG2DDB_DYNAMO_PORT:-58000}
 KAFKA_PORT=${PG2DDB_KAFKA_PORT:-59092}
 KAFKA_CONTROLLER_PORT=${PG2DDB_KAFKA_CONTROLLER_PORT:-59093}
+# Kafka's second listener: SASL_SSL (SCRAM-SHA-512 over TLS with the stack's test CA)
+KAFKA_SSL_PORT=${PG2DDB_KAFKA_SSL_PORT:-$((${KAFKA_PORT:-59092} + 3))}
 CONNECT_PORT=${PG2DDB_CONNECT_PORT:-58083}
 MAVEN_REPO=${PG2DDB_MAVEN_REPO:-}
 # readiness / shutdown bounds, seconds
@@ -38,6 +40,11 @@ PYTHON=${PG2DDB_PYTHON:-python3}
 
 PG_DB=pg2ddb
 PG_USER=pg2ddb
+# Least-privilege roles (docs/security.md): the connector's (REPLICATION, SELECT on the published
+# tables, granted by 'pg2ddb connector apply') and the reconciler's (read-only); PG_USER owns the
+# database and is the admin/CLI role.
+PG_CONNECTOR_USER=pg2ddb_connector
+PG_RECONCILER_USER=pg2ddb_reconciler
 KAFKA_MAIN=kafka.Kafka
 MAVEN_DEPENDENCY_PLUGIN=3.8.1
 CONNECT_MAIN=org.apache.kafka.connect.cli.ConnectDistributed
@@ -45,9 +52,14 @@ JAVA_COMPONENTS=(kafka connect)
 
 LOG_DIR=$STATE_DIR/logs
 PW_FILE=$STATE_DIR/pg-password
+CONNECTOR_PW_FILE=$STATE_DIR/pg-connector-password
+RECONCILER_PW_FILE=$STATE_DIR/pg-reconciler-password
 ENV_FILE=$STATE_DIR/stack.env
 STATE_MARKER=$STATE_DIR/.pg2ddb-stack
 PG_DIR_FILE=$STATE_DIR/postgres.dir
+TLS_DIR=$STATE_DIR/tls
+KAFKA_SASL_USER=pg2ddb
+KAFKA_SASL_PW_FILE=$STATE_DIR/kafka-sasl-password
 
 # ---------------------------------------------------------------- output helpers
 log() { printf '[stack] %s\n' "$*"; }
@@ -91,13 +103,13 @@ EOF
 
 validate_config() {
   local name value seen=" "
-  for name in PG_PORT DYNAMO_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT CONNECT_PORT; do
+  for name in PG_PORT DYNAMO_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_SSL_PORT CONNECT_PORT; do
     value=${!name}
     if [[ ! $value =~ ^[0-9]+$ ]] || ((value < 1 || value > 65535)); then
       die "PG2DDB_$name=$value is not a valid TCP port"
     fi
     [[ $seen != *" $value "* ]] || die "port $value is configured for two components" \
-      "set distinct PG2DDB_PG_PORT, PG2DDB_DYNAMO_PORT, PG2DDB_KAFKA_PORT, PG2DDB_KAFKA_CONTROLLER_PORT, PG2DDB_CONNECT_PORT"
+      "set distinct PG2DDB_PG_PORT, PG2DDB_DYNAMO_PORT, PG2DDB_KAFKA_PORT, PG2DDB_KAFKA_CONTROLLER_PORT, PG2DDB_KAFKA_SSL_PORT, PG2DDB_CONNECT_PORT"
     seen+="$value "
   done
   for name in PG_TIMEOUT DYNAMO_TIMEOUT KAFKA_TIMEOUT CONNECT_TIMEOUT STOP_TIMEOUT; do
@@ -572,6 +584,10 @@ unix_socket_directories = $(pg_sql_quote "$PG_SOCK")
 unix_socket_permissions = 0700
 password_encryption = 'scram-sha-256'
 wal_level = logical
+# TLS with the stack's test CA (clients choose: PG2DDB_PG_SSLMODE, Debezium's database.sslmode)
+ssl = on
+ssl_cert_file = 'server.crt'
+ssl_key_file = 'server.key'
 max_replication_slots = 20
 max_wal_senders = 20
 # Dev/test stack only: no fsync and asynchronous commit make it fast, and a power loss or an OS
@@ -589,22 +605,31 @@ host    replication  all   127.0.0.1/32   scram-sha-256
 EOF
 }
 
+# pg_password [FILE]: the password kept in FILE (default the admin's), generated at the first start
 pg_password() {
-  if [[ ! -s $PW_FILE ]]; then
-    (umask 077 && head -c 24 /dev/urandom | od -An -tx1 -v | tr -d ' \n' >"$PW_FILE.tmp" && mv "$PW_FILE.tmp" "$PW_FILE")
+  local file=${1:-$PW_FILE}
+  if [[ ! -s $file ]]; then
+    (umask 077 && head -c 24 /dev/urandom | od -An -tx1 -v | tr -d ' \n' >"$file.tmp" && mv "$file.tmp" "$file")
   fi
-  cat "$PW_FILE"
+  cat "$file"
 }
 
 pg_bootstrap() {
-  local pw
+  local pw cpw rpw
   pw=$(pg_password)
+  cpw=$(pg_password "$CONNECTOR_PW_FILE")
+  rpw=$(pg_password "$RECONCILER_PW_FILE")
   # fed on stdin, so the password never shows up in a process list
   as_pg "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCK" -p "$PG_PORT" -U "$PG_SUPERUSER" -d postgres >/dev/null <<EOF
 SELECT 'CREATE ROLE $PG_USER LOGIN REPLICATION' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PG_USER') \gexec
 ALTER ROLE $PG_USER WITH LOGIN REPLICATION PASSWORD '$pw';
 SELECT 'CREATE DATABASE $PG_DB OWNER $PG_USER' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$PG_DB') \gexec
 ALTER DATABASE $PG_DB OWNER TO $PG_USER;
+SELECT 'CREATE ROLE $PG_CONNECTOR_USER LOGIN REPLICATION' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PG_CONNECTOR_USER') \gexec
+ALTER ROLE $PG_CONNECTOR_USER WITH LOGIN REPLICATION NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '$cpw';
+SELECT 'CREATE ROLE $PG_RECONCILER_USER LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PG_RECONCILER_USER') \gexec
+ALTER ROLE $PG_RECONCILER_USER WITH LOGIN NOREPLICATION NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '$rpw';
+REVOKE CREATE ON DATABASE $PG_DB FROM PUBLIC;
 EOF
 }
 
@@ -638,6 +663,9 @@ start_postgres() {
     printf "\ninclude_if_exists = 'pg2ddb.conf'\n" | as_pg tee -a "$PG_DATA/postgresql.conf" >/dev/null
     log "postgres: initialised $PG_DATA"
   fi
+  # the server's certificate and key, readable by the PostgreSQL user only
+  pg_write "$PG_DATA/server.crt" <"$TLS_DIR/postgres-server.crt"
+  pg_write "$PG_DATA/server.key" <"$TLS_DIR/postgres-server.key"
   pg_configure
   local out
   # pg_ctl detaches the server and points its stdin/stdout/stderr at /dev/null and the log file
@@ -711,6 +739,63 @@ start_dynamodb() {
   log "dynamodb (moto) ready on 127.0.0.1:$DYNAMO_PORT (pid $(java_pid dynamodb), $(since "$t0"))"
 }
 
+# ---------------------------------------------------------------- test CA (TLS)
+# ensure_tls: a test CA and server certificates for Kafka's SASL_SSL listener (PKCS12 keystore;
+# names localhost and 127.0.0.1) and PostgreSQL (names 127.0.0.1 only, so that verify-full to
+# "localhost" shows a wrong host name being refused), generated once per state dir (never
+# committed; docs/security.md).
+ensure_tls() {
+  [[ -s $TLS_DIR/ca.crt && -s $TLS_DIR/kafka.p12 ]] || make_tls
+  [[ -s $TLS_DIR/postgres-server.crt ]] && return 0
+  (
+    cd "$TLS_DIR" && umask 077
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=pg2ddb local postgres" -keyout postgres-server.key -out postgres-server.csr
+    printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >postgres-server.ext
+    openssl x509 -req -in postgres-server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 825 -extfile postgres-server.ext -out postgres-server.crt
+  ) >>"$LOG_DIR/tls.log" 2>&1 || { tail_log "$LOG_DIR/tls.log"; die "making the PostgreSQL certificate failed (log: $LOG_DIR/tls.log)"; }
+}
+
+make_tls() {
+  command -v openssl >/dev/null 2>&1 || die "openssl not found (needed to make the stack's test CA)" "install it: apt-get install -y openssl"
+  local t0 name
+  t0=$(now)
+  rm -rf "$TLS_DIR"
+  mkdir -p "$TLS_DIR"
+  chmod 700 "$TLS_DIR"
+  (
+    cd "$TLS_DIR" && umask 077
+    openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=pg2ddb local test CA" \
+      -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign -keyout ca.key -out ca.crt
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout kafka.key -out kafka.csr
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >kafka.ext
+    openssl x509 -req -in kafka.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 825 -extfile kafka.ext -out kafka.crt
+    head -c 18 /dev/urandom | od -An -tx1 -v | tr -d ' \n' >kafka-keystore-password
+    openssl pkcs12 -export -in kafka.crt -inkey kafka.key -certfile ca.crt -name kafka \
+      -passout file:kafka-keystore-password -out kafka.p12
+    chmod 644 ca.crt
+  ) >"$LOG_DIR/tls.log" 2>&1 || { tail_log "$LOG_DIR/tls.log"; die "making the test CA failed (log: $LOG_DIR/tls.log)"; }
+  log "test CA and server certificates in $TLS_DIR ($(since "$t0"))"
+}
+
+# kafka_scram_user: the SCRAM-SHA-512 credentials of the SASL_SSL listener's user, set through the
+# PLAINTEXT listener once per password. (ConfigCommand takes them on its command line only: a local
+# test password, briefly visible to this machine's process list; its output is masked.)
+kafka_scram_user() {
+  local dir pw done_file=$STATE_DIR/kafka/scram.done out
+  pw=$(pg_password "$KAFKA_SASL_PW_FILE")
+  [[ -s $done_file && $(cat "$done_file") == "$(printf '%s' "$pw" | sha256sum | cut -c1-16)" ]] && return 0
+  dir=$(component_dir kafka)
+  if ! out=$("$JAVA" -Xmx128m -XX:TieredStopAtLevel=1 "-Dlog4j.configuration=file:$STATE_DIR/kafka/log4j.properties" -cp "$dir/lib/*" \
+    kafka.admin.ConfigCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" --alter --entity-type users \
+    --entity-name "$KAFKA_SASL_USER" --add-config "SCRAM-SHA-512=[iterations=8192,password=$pw]" 2>&1 9>&-); then
+    printf '%s\n' "${out//$pw/***}" >>"$LOG_DIR/kafka.out.log"
+    tail_log "$LOG_DIR/kafka.out.log"
+    die "kafka: setting the SCRAM credentials of $KAFKA_SASL_USER failed (log: $LOG_DIR/kafka.out.log)"
+  fi
+  printf '%s\n' "${out//$pw/***}" >>"$LOG_DIR/kafka.out.log"
+  printf '%s' "$pw" | sha256sum | cut -c1-16 >"$done_file"
+}
+
 # ---------------------------------------------------------------- Kafka (KRaft)
 kafka_alive() { java_pid kafka >/dev/null; }
 # A Metadata request (v4, all topics) over /dev/tcp; ready when the answer lists a live broker.
@@ -761,21 +846,29 @@ start_kafka() {
   t0=$(now)
   if pid=$(java_pid kafka); then
     wait_ready kafka "$KAFKA_TIMEOUT" kafka_probe kafka_alive "$LOG_DIR/kafka.log" "$LOG_DIR/kafka.out.log"
+    kafka_scram_user
     log "kafka already running (pid $pid, 127.0.0.1:$KAFKA_PORT)"
     return 0
   fi
   dir=$(component_dir kafka)
   mkdir -p "$k/data"
+  (umask 077 && : >"$k/server.properties")
   cat >"$k/server.properties" <<EOF
 # written by infra/local/stack.sh on every start; single node, KRaft combined broker+controller
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT,SASL_SSL://127.0.0.1:$KAFKA_SSL_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_SSL://127.0.0.1:$KAFKA_SSL_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL
+# the secure listener (docs/security.md): TLS with the stack's test CA, SCRAM-SHA-512 users
+sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$TLS_DIR/kafka.p12
+ssl.keystore.password=$(cat "$TLS_DIR/kafka-keystore-password")
 log.dirs=$k/data
 auto.create.topics.enable=true
 num.partitions=1
@@ -804,7 +897,8 @@ EOF
     "-Dlog4j.configuration=file:$k/log4j.properties" "-Dkafka.logs.dir=$LOG_DIR" \
     -cp "$dir/lib/*" "$KAFKA_MAIN" "$k/server.properties"
   wait_ready kafka "$KAFKA_TIMEOUT" kafka_probe kafka_alive "$LOG_DIR/kafka.log" "$LOG_DIR/kafka.out.log"
-  log "kafka ready on 127.0.0.1:$KAFKA_PORT (pid $(java_pid kafka), cluster id $id, $(since "$t0"))"
+  kafka_scram_user
+  log "kafka ready on 127.0.0.1:$KAFKA_PORT, SASL_SSL on $KAFKA_SSL_PORT (pid $(java_pid kafka), cluster id $id, $(since "$t0"))"
 }
 
 # ---------------------------------------------------------------- Kafka Connect
@@ -843,9 +937,14 @@ rest.advertised.host.name=127.0.0.1
 rest.advertised.port=$CONNECT_PORT
 # one worker: after an unclean restart, reassign its tasks at once instead of waiting up to 5 minutes
 scheduled.rebalance.max.delay.ms=0
+# Connectors reference secrets as \${env:NAME} (as in the Helm chart); only this variable resolves.
+config.providers=env
+config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider
+config.providers.env.param.allowlist.pattern=^PG2DDB_DEBEZIUM_PASSWORD\$
 EOF
   log4j_config "$c/log4j.properties" "$LOG_DIR/connect.log" "log4j.logger.org.reflections=ERROR"
-  launch_java connect "$LOG_DIR/connect.out.log" -Xms128m -Xmx768m -XX:+UseG1GC \
+  # the connector role's password reaches the worker through its environment only
+  PG2DDB_DEBEZIUM_PASSWORD=$(pg_password "$CONNECTOR_PW_FILE") launch_java connect "$LOG_DIR/connect.out.log" -Xms128m -Xmx768m -XX:+UseG1GC \
     "-Dlog4j.configuration=file:$c/log4j.properties" \
     -cp "$dir/lib/*" "$CONNECT_MAIN" "$c/worker.properties"
   wait_ready connect "$CONNECT_TIMEOUT" connect_probe connect_alive "$LOG_DIR/connect.log" "$LOG_DIR/connect.out.log"
@@ -862,7 +961,17 @@ PG2DDB_PG_PORT=$PG_PORT
 PG2DDB_PG_USER=$PG_USER
 PG2DDB_PG_PASSWORD=$pw
 PG2DDB_PG_DATABASE=$PG_DB
+PG2DDB_PG_SSLMODE=verify-full
+PG2DDB_PG_SSL_ROOT_CERT=$TLS_DIR/ca.crt
+PG2DDB_CONNECTOR_DB_USER=$PG_CONNECTOR_USER
+PG2DDB_DEBEZIUM_PASSWORD=$(cat "$CONNECTOR_PW_FILE")
+PG2DDB_RECONCILER_PG_USER=$PG_RECONCILER_USER
+PG2DDB_RECONCILER_PG_PASSWORD=$(cat "$RECONCILER_PW_FILE")
 PG2DDB_KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
+PG2DDB_STACK_KAFKA_SASL_SSL_BROKERS=127.0.0.1:$KAFKA_SSL_PORT
+PG2DDB_STACK_KAFKA_SASL_USERNAME=$KAFKA_SASL_USER
+PG2DDB_STACK_KAFKA_SASL_PASSWORD=$(cat "$KAFKA_SASL_PW_FILE" 2>/dev/null)
+PG2DDB_STACK_TLS_CA_FILE=$TLS_DIR/ca.crt
 PG2DDB_TOPIC_PREFIX=${PG2DDB_TOPIC_PREFIX:-pg2ddb}
 PG2DDB_CONNECT_URL=http://127.0.0.1:$CONNECT_PORT
 PG2DDB_DYNAMO_ENDPOINT=http://127.0.0.1:$DYNAMO_PORT
@@ -906,6 +1015,7 @@ cmd_start() {
   lock_state
   mkdir -p "$LOG_DIR"
   : >"$STATE_MARKER"
+  ensure_tls
 
   # prerequisites first: ports of the components that are not running yet
   pg_layout
@@ -914,6 +1024,7 @@ cmd_start() {
   if ! kafka_alive; then
     check_port "$KAFKA_PORT" kafka PG2DDB_KAFKA_PORT
     check_port "$KAFKA_CONTROLLER_PORT" "kafka (controller)" PG2DDB_KAFKA_CONTROLLER_PORT
+    check_port "$KAFKA_SSL_PORT" "kafka (SASL_SSL)" PG2DDB_KAFKA_SSL_PORT
   fi
   connect_alive || check_port "$CONNECT_PORT" "kafka connect" PG2DDB_CONNECT_PORT
 

@@ -306,6 +306,8 @@ async function capture(): Promise<void> {
         database: { host: connection.host, port: connection.port, user: connection.user, password: connection.password, dbname: connection.database },
         tables: [`${schema}.types`, `${schema}.shapes`],
       },
+      // a throwaway connector on the local stack, as its owner role
+      allowPlaintextSecret: true,
     });
     say(`connector ${applied.connector.name} RUNNING`);
 

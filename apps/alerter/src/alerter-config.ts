@@ -1,12 +1,13 @@
 import { ConfigError, kafkaEnv, parsers, readEnv, serviceEnv, type EnvVar } from '@pg2ddb/config';
 
 const { bool, int, string, url } = parsers;
-const { PG2DDB_HTTP_PORT, PG2DDB_LOG_FORMAT, PG2DDB_LOG_LEVEL } = serviceEnv;
+const { PG2DDB_HTTP_PORT, PG2DDB_HTTP_HOST, PG2DDB_LOG_FORMAT, PG2DDB_LOG_LEVEL } = serviceEnv;
 
 /** Everything the alerter reads from its environment, validated at boot (it needs no mapping). */
 export const alerterEnv = {
   ...kafkaEnv,
   PG2DDB_HTTP_PORT,
+  PG2DDB_HTTP_HOST,
   PG2DDB_LOG_FORMAT,
   PG2DDB_LOG_LEVEL,
   PG2DDB_ALERTMANAGER_URL: { description: 'Alertmanager base URL; alerts go to <url>/api/v2/alerts', default: undefined, parse: url } as EnvVar<string | undefined>,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { topicNames } from '@pg2ddb/contracts';
-import { createKafka, ensureTopics, KafkaBatchServer } from '@pg2ddb/kafka';
+import { createKafka, ensureTopics, KafkaBatchServer , kafkaSecurity, verifyKafkaAccess } from '@pg2ddb/kafka';
 import { bootstrapService, Readiness, StructuredLogger } from '@pg2ddb/service';
 
 import { readAlerterConfig } from './alerter-config';
@@ -11,12 +11,14 @@ async function main(): Promise<void> {
   const logger = new StructuredLogger('alerter', config.PG2DDB_LOG_FORMAT, config.PG2DDB_LOG_LEVEL);
   const prefix = config.PG2DDB_TOPIC_PREFIX;
   const drift = topicNames(prefix).drift;
-  const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-alerter`, logger });
+  const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-alerter`, logger, ...kafkaSecurity(config) });
+  // A refused password or an untrusted broker certificate stops the boot with the setting to fix.
+  await verifyKafkaAccess(kafka, config);
   await bootstrapService({
     name: 'alerter',
     module: AlerterModule.forRoot(config),
     logger,
-    httpPort: config.PG2DDB_HTTP_PORT,
+    httpPort: config.PG2DDB_HTTP_PORT, httpHost: config.PG2DDB_HTTP_HOST,
     transport: (app) => {
       const server = new KafkaBatchServer({
         kafka,

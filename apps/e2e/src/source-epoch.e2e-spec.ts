@@ -17,7 +17,7 @@ const examples = join(__dirname, '../../../examples/payments');
 const OLD_CLUSTER_VERSION = `0000ffff00000000${'0'.repeat(16)}1`;
 
 describe('source epoch: moving the source to a new cluster', () => {
-  const serviceEnv: NonNullable<PipelineOptions['serviceEnv']> = { transformer: {} };
+  const serviceEnv: NonNullable<PipelineOptions['serviceEnv']> = { transformer: {}, writer: {} };
   let pipeline: TestPipeline;
   let kafka: Kafka;
   let producer: Producer;
@@ -67,6 +67,9 @@ describe('source epoch: moving the source to a new cluster', () => {
     expect(await statuses()).not.toContain('FROZEN');
 
     // The runbook's step: bump the epoch for every service that makes versions; later changes win.
+    // The writer first: it refuses commands of a later epoch than its own (a forged version).
+    (serviceEnv.writer as Record<string, string>).PG2DDB_SOURCE_EPOCH = '1';
+    await pipeline.restartService('writer');
     (serviceEnv.transformer as Record<string, string>).PG2DDB_SOURCE_EPOCH = '1';
     await pipeline.restartService('transformer');
     await pipeline.query(`UPDATE payments SET paymentstatus = 'MOVED'`);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { ddbChangeTopic, topicNames } from '@pg2ddb/contracts';
-import { createKafka, ensureTopics, KafkaBatchServer } from '@pg2ddb/kafka';
+import { createKafka, ensureTopics, KafkaBatchServer , kafkaSecurity, verifyKafkaAccess } from '@pg2ddb/kafka';
 import { compileInverse, compileMapping, loadMapping } from '@pg2ddb/mapping';
 import { migratePg2ddbSchema } from '@pg2ddb/postgres';
 import { bootstrapService, Readiness, StructuredLogger } from '@pg2ddb/service';
@@ -24,13 +24,15 @@ async function main(): Promise<void> {
     password: config.PG2DDB_PG_PASSWORD,
     database: config.PG2DDB_PG_DATABASE,
   });
-  const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-pg-writer`, logger });
+  const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-pg-writer`, logger, ...kafkaSecurity(config) });
+  // A refused password or an untrusted broker certificate stops the boot with the setting to fix.
+  await verifyKafkaAccess(kafka, config);
   const topic = ddbChangeTopic(config.PG2DDB_TOPIC_PREFIX, inverse.compiled.table.name);
   await bootstrapService({
     name: 'pg-writer',
     module: PgWriterModule.forRoot(config, inverse, kafka, pool),
     logger,
-    httpPort: config.PG2DDB_HTTP_PORT,
+    httpPort: config.PG2DDB_HTTP_PORT, httpHost: config.PG2DDB_HTTP_HOST,
     transport: (app) => {
       const server = new KafkaBatchServer({
         kafka,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
-import { createKafka } from '@pg2ddb/kafka';
+import { createKafka , kafkaSecurity, verifyKafkaAccess } from '@pg2ddb/kafka';
 import { compileMapping, loadMapping } from '@pg2ddb/mapping';
 import { bootstrapService, StructuredLogger } from '@pg2ddb/service';
 import { readReconcilerConfig } from './reconciler-config';
@@ -11,8 +11,10 @@ async function main(): Promise<void> {
   const logger = new StructuredLogger('reconciler', config.PG2DDB_LOG_FORMAT, config.PG2DDB_LOG_LEVEL);
   const file = config.PG2DDB_MAPPING_FILE;
   const mapping = compileMapping(loadMapping(readFileSync(file, 'utf8'), file), file);
-  const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-reconciler`, logger });
-  await bootstrapService({ name: 'reconciler', module: ReconcilerModule.forRoot(config, mapping, kafka), logger, httpPort: config.PG2DDB_HTTP_PORT });
+  const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-reconciler`, logger, ...kafkaSecurity(config) });
+  // A refused password or an untrusted broker certificate stops the boot with the setting to fix.
+  await verifyKafkaAccess(kafka, config);
+  await bootstrapService({ name: 'reconciler', module: ReconcilerModule.forRoot(config, mapping, kafka), logger, httpPort: config.PG2DDB_HTTP_PORT, httpHost: config.PG2DDB_HTTP_HOST });
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { ConfigError, dynamoEnv, kafkaEnv, parsers, postgresEnv, readEnv, serviceEnv, sourceEnv, type EnvVar } from '@pg2ddb/config';
+import { ConfigError, connectEnv, dynamoEnv, kafkaEnv, parsers, postgresEnv, readEnv, serviceEnv, sourceEnv, type EnvVar } from '@pg2ddb/config';
 
 const { bool, int, oneOf, string } = parsers;
 const optional = (description: string): EnvVar<string | undefined> => ({ description, default: undefined, parse: string });
@@ -32,6 +32,8 @@ export const reconcilerEnv = {
   PG2DDB_RECONCILE_HISTORY: { description: 'keep run history in pg2ddb.reconciliation_runs (migrates the pg2ddb schema at boot)', default: true, parse: bool } as EnvVar<boolean>,
   PG2DDB_SLOT_NAME: optional("the connector's replication slot (default: derived from the topic prefix)"),
   PG2DDB_CONNECT_URL: { description: "Kafka Connect REST URL: when set, /metrics reports the connector's and its tasks' state (pg2ddb_connector_state)", default: undefined, parse: parsers.url } as EnvVar<string | undefined>,
+  PG2DDB_CONNECT_USERNAME: connectEnv.PG2DDB_CONNECT_USERNAME,
+  PG2DDB_CONNECT_PASSWORD: connectEnv.PG2DDB_CONNECT_PASSWORD,
   PG2DDB_RECONCILE_ENDPOINT: { description: 'serve POST /reconcile (needs PG2DDB_RECONCILER_TOKEN)', default: false, parse: bool } as EnvVar<boolean>,
   PG2DDB_RECONCILER_TOKEN: { description: 'bearer token of POST /reconcile (at least 16 characters)', secret: true, default: undefined, parse: string } as EnvVar<string | undefined>,
 };

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { CompiledMapping } from '@pg2ddb/mapping';
-import { createPgPool, migratePg2ddbSchema } from '@pg2ddb/postgres';
+import { createPgPool, migratePg2ddbSchema, pgSsl } from '@pg2ddb/postgres';
 import { cachedProbe, dynamoClientProvider, Readiness, ServiceModule } from '@pg2ddb/service';
 import { connectorName } from '@pg2ddb/kafka';
 import type { Kafka, Producer } from 'kafkajs';
@@ -29,6 +29,7 @@ export class ReconcilerModule implements OnApplicationShutdown {
       user: config.PG2DDB_PG_USER,
       password: config.PG2DDB_PG_PASSWORD,
       database: config.PG2DDB_PG_DATABASE,
+      ssl: pgSsl(config.PG2DDB_PG_SSLMODE, config.PG2DDB_PG_SSL_ROOT_CERT),
     };
     return {
       module: ReconcilerModule,
@@ -57,7 +58,13 @@ export class ReconcilerModule implements OnApplicationShutdown {
             new SourceHealthMetrics(
               registry,
               pool,
-              config.PG2DDB_CONNECT_URL ? { url: config.PG2DDB_CONNECT_URL, connector: connectorName(config.PG2DDB_TOPIC_PREFIX) } : undefined,
+              config.PG2DDB_CONNECT_URL
+                ? {
+                    url: config.PG2DDB_CONNECT_URL,
+                    connector: connectorName(config.PG2DDB_TOPIC_PREFIX),
+                    ...(config.PG2DDB_CONNECT_USERNAME ? { auth: { username: config.PG2DDB_CONNECT_USERNAME, password: config.PG2DDB_CONNECT_PASSWORD ?? '' } } : {}),
+                  }
+                : undefined,
             ),
         },
         dynamoClientProvider(DYNAMO_CLIENT, { endpoint: config.PG2DDB_DYNAMO_ENDPOINT, region: config.AWS_REGION }),

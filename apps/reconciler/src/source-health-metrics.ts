@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { errorMessage } from '@pg2ddb/errors';
-import { ConnectClient } from '@pg2ddb/kafka';
+import { ConnectClient, type ConnectAuth } from '@pg2ddb/kafka';
 import { readReplicationSlots, type ReplicationSlotState } from '@pg2ddb/postgres';
 import type { Pool } from 'pg';
 import { Gauge, type Registry } from 'prom-client';
@@ -15,7 +15,7 @@ export class SourceHealthMetrics {
   private readonly logger = new Logger(SourceHealthMetrics.name);
   private reading?: Promise<ReplicationSlotState[] | undefined>;
 
-  constructor(registry: Registry, pool: Pool, connect?: { url: string; connector: string }) {
+  constructor(registry: Registry, pool: Pool, connect?: { url: string; connector: string; auth?: ConnectAuth }) {
     // A scrape collects the gauges in registration order: the first one reads pg_replication_slots,
     // the others report that same reading, so one scrape is one consistent query.
     let first = true;
@@ -42,7 +42,7 @@ export class SourceHealthMetrics {
     slotGauge('pg2ddb_replication_slot_safe_wal_size_bytes', 'WAL that may still be written before the slot is invalidated (only with max_slot_wal_keep_size set)', (s) => s.safeWalSizeBytes);
 
     if (connect) {
-      const client = new ConnectClient(connect.url);
+      const client = new ConnectClient(connect.url, connect.auth);
       const state: Gauge<'connector' | 'task' | 'state'> = new Gauge({
         name: 'pg2ddb_connector_state',
         help: 'Always 1, for the current state of the connector (task="connector") and of each task; state is RUNNING, PAUSED, FAILED, UNASSIGNED, RESTARTING, STOPPED, or MISSING (no such connector) / UNREACHABLE (Kafka Connect did not answer)',

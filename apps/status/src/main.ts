@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
-import { createKafka } from '@pg2ddb/kafka';
+import { createKafka, kafkaSecurity } from '@pg2ddb/kafka';
 import { compileMapping, loadMapping } from '@pg2ddb/mapping';
 import { bootstrapService, StructuredLogger } from '@pg2ddb/service';
 import { readStatusConfig } from './status-config';
@@ -19,8 +19,9 @@ async function main(): Promise<void> {
     connectionTimeout: 3000,
     requestTimeout: 10000,
     retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 },
+    ...kafkaSecurity(config),
   });
-  await bootstrapService({ name: 'status', module: StatusModule.forRoot(config, mapping, kafka), logger, httpPort: config.PG2DDB_HTTP_PORT });
+  await bootstrapService({ name: 'status', module: StatusModule.forRoot(config, mapping, kafka), logger, httpPort: config.PG2DDB_HTTP_PORT, httpHost: config.PG2DDB_HTTP_HOST });
 }
 
 main().catch((error: unknown) => {

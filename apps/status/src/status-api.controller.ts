@@ -1,6 +1,7 @@
 import { BadRequestException, Body, Controller, ForbiddenException, Get, Headers, HttpCode, Inject, NotFoundException, Param, Post, UnauthorizedException } from '@nestjs/common';
 import { CONNECTOR_ACTIONS, replayDeadLetters, runConnectorAction, type ConnectorAction, type PipelineClients, type ReplayResult } from '@pg2ddb/ops';
 import { Pg2ddbError } from '@pg2ddb/errors';
+import { ConnectClient } from '@pg2ddb/kafka';
 import { isAdmin } from './admin-token';
 import type { StatusConfig } from './status-config';
 import { StatusSampler } from './status-sampler.service';
@@ -29,7 +30,7 @@ export class StatusApiController {
     this.authorize(authorization);
     if (!(CONNECTOR_ACTIONS as readonly string[]).includes(action)) throw new BadRequestException(`unknown action "${action}" (${CONNECTOR_ACTIONS.join(', ')})`);
     try {
-      const status = await runConnectorAction(this.clients.connectUrl, this.clients.connectorName, action as ConnectorAction, 60_000);
+      const status = await runConnectorAction(new ConnectClient(this.clients.connectUrl, this.clients.connectAuth), this.clients.connectorName, action as ConnectorAction, 60_000);
       await this.sampler.tick();
       return { state: status.connector.state };
     } catch (error) {

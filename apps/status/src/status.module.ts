@@ -38,7 +38,7 @@ export class StatusModule implements OnApplicationShutdown {
             readiness.add({ name: 'postgres', check: cachedProbe(() => pg.query('SELECT 1')) });
             const dynamo: DynamoDBClient = createDynamoClient({ endpoint: config.PG2DDB_DYNAMO_ENDPOINT, region: config.AWS_REGION });
             const prefix = config.PG2DDB_TOPIC_PREFIX;
-            return { mapping, prefix, connectorName: connectorName(prefix), connectUrl: config.PG2DDB_CONNECT_URL, slot: config.PG2DDB_SLOT_NAME ?? defaultSlotName(prefix), pg, dynamo, kafka };
+            return { mapping, prefix, connectorName: connectorName(prefix), connectUrl: config.PG2DDB_CONNECT_URL, ...(config.PG2DDB_CONNECT_USERNAME ? { connectAuth: { username: config.PG2DDB_CONNECT_USERNAME, password: config.PG2DDB_CONNECT_PASSWORD ?? '' } } : {}), slot: config.PG2DDB_SLOT_NAME ?? defaultSlotName(prefix), pg, dynamo, kafka };
           },
         },
       ],

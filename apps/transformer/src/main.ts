@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { changeTopic, topicNames } from '@pg2ddb/contracts';
-import { createKafka, ensureTopics, KafkaBatchServer, topicPolicy, topicSpec } from '@pg2ddb/kafka';
+import { createKafka, ensureTopics, KafkaBatchServer, topicPolicy, topicSpec , kafkaSecurity, verifyKafkaAccess } from '@pg2ddb/kafka';
 import { compileMapping, loadMapping } from '@pg2ddb/mapping';
 import { bootstrapService, Liveness, Readiness, StructuredLogger, watchBatchRetries } from '@pg2ddb/service';
 import { Registry } from 'prom-client';
@@ -15,14 +15,16 @@ async function main(): Promise<void> {
   const mapping = compileMapping(loadMapping(readFileSync(file, 'utf8'), file), file);
   const prefix = config.PG2DDB_TOPIC_PREFIX;
   const sources = mapping.sourceTables().map(({ schema, table }) => changeTopic(prefix, schema, table));
-  const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-transformer`, logger });
+  const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-transformer`, logger, ...kafkaSecurity(config) });
+  // A refused password or an untrusted broker certificate stops the boot with the setting to fix.
+  await verifyKafkaAccess(kafka, config);
   const topics = topicNames(prefix);
   const policy = topicPolicy(config);
   await bootstrapService({
     name: 'transformer',
     module: TransformerModule.forRoot(config, mapping, kafka),
     logger,
-    httpPort: config.PG2DDB_HTTP_PORT,
+    httpPort: config.PG2DDB_HTTP_PORT, httpHost: config.PG2DDB_HTTP_HOST,
     transport: (app) => {
       const onBatchRetries = watchBatchRetries(app.get(Registry), app.get(Readiness), 'transformer', config.PG2DDB_STUCK_BATCH_ATTEMPTS);
       const server = new KafkaBatchServer({

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
 import { topicNames } from '@pg2ddb/contracts';
-import { assertWritesPartitions, createKafka, ensureTopics, KafkaBatchServer, partitionsMetadata, topicPolicy, topicSpec, WRITES_MAX_MESSAGE_BYTES } from '@pg2ddb/kafka';
+import { compileMapping, loadMapping } from '@pg2ddb/mapping';
+import { assertWritesPartitions, createKafka, ensureTopics, KafkaBatchServer, partitionsMetadata, topicPolicy, topicSpec, WRITES_MAX_MESSAGE_BYTES , kafkaSecurity, verifyKafkaAccess } from '@pg2ddb/kafka';
 import { bootstrapService, Liveness, Readiness, StructuredLogger, watchBatchRetries } from '@pg2ddb/service';
 import { Registry } from 'prom-client';
 import { readWriterConfig } from './writer-config';
@@ -9,16 +11,20 @@ import { WriterModule } from './writer.module';
 async function main(): Promise<void> {
   const config = readWriterConfig();
   const logger = new StructuredLogger('writer', config.PG2DDB_LOG_FORMAT, config.PG2DDB_LOG_LEVEL);
-  const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-writer`, logger });
+  const file = config.PG2DDB_MAPPING_FILE;
+  const mapping = compileMapping(loadMapping(readFileSync(file, 'utf8'), file), file);
+  const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-writer`, logger, ...kafkaSecurity(config) });
+  // A refused password or an untrusted broker certificate stops the boot with the setting to fix.
+  await verifyKafkaAccess(kafka, config);
   const topics = topicNames(config.PG2DDB_TOPIC_PREFIX);
   const policy = topicPolicy(config);
   const groupId = `${config.PG2DDB_TOPIC_PREFIX}.writer`;
   let writesPartitions = 0;
   await bootstrapService({
     name: 'writer',
-    module: WriterModule.forRoot(config, kafka),
+    module: WriterModule.forRoot(config, kafka, { table: mapping.table.name, maxEpoch: config.PG2DDB_SOURCE_EPOCH }),
     logger,
-    httpPort: config.PG2DDB_HTTP_PORT,
+    httpPort: config.PG2DDB_HTTP_PORT, httpHost: config.PG2DDB_HTTP_HOST,
     transport: (app) => {
       const onBatchRetries = watchBatchRetries(app.get(Registry), app.get(Readiness), 'writer', config.PG2DDB_STUCK_BATCH_ATTEMPTS);
       const server = new KafkaBatchServer({

@@ -7,10 +7,10 @@ import { errorCode, errorMessage, isRetriable, type RetryEvent } from '@pg2ddb/e
 import { buildDeadLetter, sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
 import type { StoredVersions } from '@pg2ddb/sync';
 import type { Message, Producer } from 'kafkajs';
-import { decodeCommands } from './decode-commands';
+import { decodeCommands, type WriteScope } from './decode-commands';
 import { PartitionVersionCaches } from './partition-version-caches';
 import { SnapshotSweeper } from './snapshot-sweeper';
-import { DYNAMO_CLIENT, KAFKA_PRODUCER, WRITER_CONFIG } from './tokens';
+import { DYNAMO_CLIENT, KAFKA_PRODUCER, WRITE_SCOPE, WRITER_CONFIG } from './tokens';
 import type { WriterConfig } from './writer-config';
 import { WriterMetrics } from './writer-metrics';
 
@@ -41,6 +41,7 @@ export class WriteBatchHandler {
     @Inject(DYNAMO_CLIENT) private readonly dynamo: DynamoDBClient,
     @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
     @Inject(WriterMetrics) private readonly metrics: WriterMetrics,
+    @Inject(WRITE_SCOPE) private readonly scope: WriteScope,
   ) {
     this.dlqTopic = topicNames(config.PG2DDB_TOPIC_PREFIX).dlq;
     this.tombstones = new TombstoneTables(dynamo);
@@ -51,7 +52,7 @@ export class WriteBatchHandler {
   @EventPattern('writes')
   async handle(@Payload() batch: IncomingBatch): Promise<void> {
     const timer = this.metrics.batchSeconds.startTimer();
-    const { commands, origins, sweeps, bad } = decodeCommands(batch.messages);
+    const { commands, origins, sweeps, bad } = decodeCommands(batch.messages, this.scope);
     this.metrics.batchCommands.observe(batch.messages.length);
     const dead: Array<{ message: Message; code: string }> = bad.map(({ message, code, reason }) => ({
       message: this.deadLetter(batch, message, code, reason),

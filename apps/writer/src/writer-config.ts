@@ -1,4 +1,4 @@
-import { consumerEnv, dynamoEnv, kafkaEnv, parsers, readEnv, serviceEnv, topicsEnv } from '@pg2ddb/config';
+import { consumerEnv, dynamoEnv, kafkaEnv, parsers, readEnv, serviceEnv, sourceEnv, topicsEnv } from '@pg2ddb/config';
 
 const { int } = parsers;
 
@@ -8,7 +8,11 @@ export const writerEnv = {
   ...topicsEnv,
   ...consumerEnv,
   ...dynamoEnv,
+  ...sourceEnv,
+  // The writer writes only to the mapping's table (and its tombstone table): see decode-commands.ts.
+  PG2DDB_MAPPING_FILE: serviceEnv.PG2DDB_MAPPING_FILE,
   PG2DDB_HTTP_PORT: serviceEnv.PG2DDB_HTTP_PORT,
+  PG2DDB_HTTP_HOST: serviceEnv.PG2DDB_HTTP_HOST,
   PG2DDB_LOG_FORMAT: serviceEnv.PG2DDB_LOG_FORMAT,
   PG2DDB_LOG_LEVEL: serviceEnv.PG2DDB_LOG_LEVEL,
   PG2DDB_WRITER_CONCURRENCY: { description: 'DynamoDB requests in flight per partition batch', default: 8, parse: int(1, 1024) },

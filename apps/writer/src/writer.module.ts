@@ -3,7 +3,8 @@ import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '
 import { dynamoClientProvider, ServiceModule } from '@pg2ddb/service';
 import type { Kafka, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { DYNAMO_CLIENT, KAFKA_PRODUCER, WRITER_CONFIG } from './tokens';
+import type { WriteScope } from './decode-commands';
+import { DYNAMO_CLIENT, KAFKA_PRODUCER, WRITE_SCOPE, WRITER_CONFIG } from './tokens';
 import { WriteBatchHandler } from './write-batch.handler';
 import type { WriterConfig } from './writer-config';
 import { WriterMetrics } from './writer-metrics';
@@ -16,13 +17,14 @@ export class WriterModule implements OnApplicationShutdown {
     @Inject(DYNAMO_CLIENT) private readonly dynamo: DynamoDBClient,
   ) {}
 
-  static forRoot(config: WriterConfig, kafka: Kafka): DynamicModule {
+  static forRoot(config: WriterConfig, kafka: Kafka, scope: WriteScope): DynamicModule {
     return {
       module: WriterModule,
       imports: [ServiceModule],
       controllers: [WriteBatchHandler],
       providers: [
         { provide: WRITER_CONFIG, useValue: config },
+        { provide: WRITE_SCOPE, useValue: scope },
         dynamoClientProvider(DYNAMO_CLIENT, {
           endpoint: config.PG2DDB_DYNAMO_ENDPOINT,
           region: config.AWS_REGION,

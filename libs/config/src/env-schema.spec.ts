@@ -4,7 +4,16 @@ import { kafkaEnv, postgresEnv } from './service-config';
 describe('readEnv', () => {
   it('reads values, applies defaults and parses types', () => {
     const values = readEnv(kafkaEnv, { PG2DDB_KAFKA_BROKERS: 'a:1, b:2' });
-    expect(values).toEqual({ PG2DDB_KAFKA_BROKERS: ['a:1', 'b:2'], PG2DDB_TOPIC_PREFIX: 'pg2ddb', PG2DDB_KAFKA_CLIENT_ID: 'pg2ddb' });
+    expect(values).toEqual({
+      PG2DDB_KAFKA_BROKERS: ['a:1', 'b:2'],
+      PG2DDB_TOPIC_PREFIX: 'pg2ddb',
+      PG2DDB_KAFKA_CLIENT_ID: 'pg2ddb',
+      PG2DDB_KAFKA_SSL: false,
+      PG2DDB_KAFKA_SSL_CA_FILE: undefined,
+      PG2DDB_KAFKA_SASL_MECHANISM: 'none',
+      PG2DDB_KAFKA_SASL_USERNAME: undefined,
+      PG2DDB_KAFKA_SASL_PASSWORD: undefined,
+    });
   });
 
   it('names every missing or invalid variable at once and masks secrets', () => {

@@ -7,6 +7,18 @@ export const kafkaEnv = {
   PG2DDB_KAFKA_BROKERS: { description: 'Kafka bootstrap servers, comma-separated host:port', parse: list } as EnvVar<string[]>,
   PG2DDB_TOPIC_PREFIX: { description: "Debezium topic.prefix, also the prefix of pg2ddb's own topics", default: 'pg2ddb', parse: string } as EnvVar<string>,
   PG2DDB_KAFKA_CLIENT_ID: { description: 'Kafka client id', default: 'pg2ddb', parse: string } as EnvVar<string>,
+  // Encryption and authentication (docs/security.md); checked together by kafkaSecurity of @pg2ddb/kafka.
+  PG2DDB_KAFKA_SSL: { description: 'connect to the brokers over TLS (SSL or SASL_SSL listeners)', default: false, parse: parsers.bool } as EnvVar<boolean>,
+  PG2DDB_KAFKA_SSL_CA_FILE: { description: "PEM file of the CA that signed the brokers' certificates (default: the system's CAs)", default: undefined, parse: string } as EnvVar<
+    string | undefined
+  >,
+  PG2DDB_KAFKA_SASL_MECHANISM: {
+    description: 'SASL mechanism: none, scram-sha-512, scram-sha-256 or plain (plain only over TLS)',
+    default: 'none',
+    parse: oneOf('none', 'scram-sha-512', 'scram-sha-256', 'plain'),
+  } as EnvVar<'none' | 'scram-sha-512' | 'scram-sha-256' | 'plain'>,
+  PG2DDB_KAFKA_SASL_USERNAME: { description: 'SASL user name', default: undefined, parse: string } as EnvVar<string | undefined>,
+  PG2DDB_KAFKA_SASL_PASSWORD: { description: 'SASL password', secret: true, default: undefined, parse: string } as EnvVar<string | undefined>,
 };
 
 /** Topics pg2ddb creates itself. */
@@ -76,19 +88,34 @@ export const postgresEnv = {
   PG2DDB_PG_USER: { description: 'PostgreSQL user (needs REPLICATION for the connector)', parse: string } as EnvVar<string>,
   PG2DDB_PG_PASSWORD: { description: 'PostgreSQL password', secret: true, default: '', parse: string } as EnvVar<string>,
   PG2DDB_PG_DATABASE: { description: 'PostgreSQL database', parse: string } as EnvVar<string>,
+  PG2DDB_PG_SSLMODE: {
+    description: 'TLS to PostgreSQL as libpq means it: disable, require, verify-ca or verify-full (verify-full in production)',
+    default: 'disable',
+    parse: oneOf('disable', 'require', 'verify-ca', 'verify-full'),
+  } as EnvVar<'disable' | 'require' | 'verify-ca' | 'verify-full'>,
+  PG2DDB_PG_SSL_ROOT_CERT: { description: "PEM file of the CA that signed PostgreSQL's certificate (needed by verify-ca and verify-full)", default: undefined, parse: string } as EnvVar<
+    string | undefined
+  >,
 };
 
 /** What every service process needs: where its mapping is, its HTTP port and log format. */
 export const serviceEnv = {
   PG2DDB_MAPPING_FILE: { description: 'path of the mapping file (YAML or JSON)', parse: string } as EnvVar<string>,
   PG2DDB_HTTP_PORT: { description: 'port of /health/live, /health/ready and /metrics', default: 0, parse: int(0, 65535) } as EnvVar<number>,
+  PG2DDB_HTTP_HOST: {
+    description: 'address the HTTP side binds to (0.0.0.0: every interface, as a pod needs; 127.0.0.1: this machine only)',
+    default: '0.0.0.0',
+    parse: string,
+  } as EnvVar<string>,
   PG2DDB_LOG_FORMAT: { description: 'json (production) or pretty (local)', default: 'json', parse: oneOf('json', 'pretty') } as EnvVar<'json' | 'pretty'>,
   PG2DDB_LOG_LEVEL: { description: 'error, warn, log, debug or verbose', default: 'log', parse: oneOf('error', 'warn', 'log', 'debug', 'verbose') } as EnvVar<'error' | 'warn' | 'log' | 'debug' | 'verbose'>,
 };
 
 /** The Kafka Connect REST endpoint (cli only). */
 export const connectEnv = {
-  PG2DDB_CONNECT_URL: { description: 'Kafka Connect REST URL', default: 'http://127.0.0.1:8083', parse: url } as EnvVar<string>,
+  PG2DDB_CONNECT_URL: { description: 'Kafka Connect REST URL (https with a private CA: NODE_EXTRA_CA_CERTS)', default: 'http://127.0.0.1:8083', parse: url } as EnvVar<string>,
+  PG2DDB_CONNECT_USERNAME: { description: 'basic-auth user of the Connect REST API (unset: no auth)', default: undefined, parse: string } as EnvVar<string | undefined>,
+  PG2DDB_CONNECT_PASSWORD: { description: 'basic-auth password of the Connect REST API', secret: true, default: undefined, parse: string } as EnvVar<string | undefined>,
 };
 
 /**

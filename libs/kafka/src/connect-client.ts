@@ -7,14 +7,63 @@ export interface ConnectorStatus {
   tasks: Array<{ id: number; state: string; trace?: string }>;
 }
 
-/** The few Kafka Connect REST calls pg2ddb needs, with errors that say what Connect answered. */
+/** Credentials of a Connect REST API behind basic auth (Connect's BasicAuthSecurityRestExtension or a proxy). */
+export interface ConnectAuth {
+  username: string;
+  password: string;
+}
+
+/**
+ * The Kafka Connect REST calls pg2ddb makes — create, read, operate (KIP-875: stop, offsets) and
+ * delete the connector — with errors that say what Connect answered. One client, so the
+ * connection options (basic auth; TLS through an https URL, and NODE_EXTRA_CA_CERTS for a private
+ * CA) live in one place.
+ */
 export class ConnectClient {
-  constructor(private readonly baseUrl: string) {}
+  private readonly headers: Record<string, string>;
+
+  constructor(
+    private readonly baseUrl: string,
+    auth?: ConnectAuth,
+  ) {
+    this.headers = auth ? { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` } : {};
+  }
 
   /** Creates or updates the connector (PUT is idempotent). Returns true when it was created. */
   async apply(connector: ConnectorConfig): Promise<boolean> {
     const response = await this.request('PUT', `/connectors/${encodeURIComponent(connector.name)}/config`, connector.config);
     return response.status === 201;
+  }
+
+  /** The connector's stored config, or undefined when it does not exist. */
+  async config(name: string): Promise<Record<string, string> | undefined> {
+    const response = await this.request('GET', `/connectors/${encodeURIComponent(name)}/config`, undefined, [404]);
+    return response.status === 404 ? undefined : ((await response.json()) as Record<string, string>);
+  }
+
+  /** Suspends the connector's tasks (they keep their state; offsets stay where they are). */
+  async pause(name: string): Promise<void> {
+    await this.request('PUT', `/connectors/${encodeURIComponent(name)}/pause`);
+  }
+
+  /** Restarts the connector and all its tasks: new task instances that resume from the committed offsets. */
+  async restart(name: string): Promise<void> {
+    await this.request('POST', `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=false`);
+  }
+
+  /** Polls the status until the connector and all its tasks are in `state` (RUNNING, PAUSED, STOPPED). */
+  async waitForState(name: string, state: string, timeoutMs = 60000): Promise<ConnectorStatus> {
+    const deadline = Date.now() + timeoutMs;
+    let last: ConnectorStatus | undefined;
+    while (Date.now() < deadline) {
+      last = await this.status(name);
+      const failed = last && [last.connector, ...last.tasks].find((part) => part.state === 'FAILED');
+      if (failed) throw new Pg2ddbError('CONNECTOR_FAILED', `connector ${name} FAILED: ${(failed.trace ?? 'no trace').split('\n').slice(0, 3).join(' | ')}`);
+      const tasksDone = state === 'STOPPED' ? true : last !== undefined && last.tasks.length > 0 && last.tasks.every((task) => task.state === state);
+      if (last && last.connector.state === state && tasksDone) return last;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    throw new Pg2ddbError('CONNECTOR_STATE_TIMEOUT', `connector ${name} not ${state} after ${timeoutMs} ms (last status: ${JSON.stringify(last)})`, { retriable: true });
   }
 
   async status(name: string): Promise<ConnectorStatus | undefined> {
@@ -89,7 +138,7 @@ export class ConnectClient {
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(30000),
       });

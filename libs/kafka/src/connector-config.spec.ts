@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectorName, defaultHeartbeatTable, defaultSignalTable, defaultSlotName, notificationTopic, renderConnectorConfig } from './connector-config';
+import { assertNoPlaintextSecret, connectorName, defaultHeartbeatTable, defaultSignalTable, defaultSlotName, isConfigProviderReference, notificationTopic, renderConnectorConfig } from './connector-config';
 
 const template = readFileSync(join(__dirname, '../../../infra/debezium/postgres-connector.json'), 'utf8');
 const settings = {
@@ -32,6 +32,7 @@ describe('renderConnectorConfig', () => {
       'notification.enabled.channels': 'sink',
       'notification.sink.topic.name': 'shop-1.notifications',
       'decimal.handling.mode': 'string',
+      'publication.autocreate.mode': 'filtered',
     });
     expect(Object.values(config).some((value) => /\$\{[a-z.]+\}/.test(value))).toBe(false);
   });
@@ -102,5 +103,33 @@ describe('renderConnectorConfig', () => {
     expect(defaultSlotName('My.Prefix-2')).toBe('pg2ddb_my_prefix_2');
     expect(defaultSlotName('x'.repeat(100))).toHaveLength(63);
     expect(connectorName('p')).toBe('pg2ddb-p');
+  });
+});
+
+describe('connector secrets', () => {
+  it('lets the connector use a publication the admin role made (a role that owns no table)', () => {
+    expect(renderConnectorConfig(template, { ...settings, publicationAutocreate: 'disabled' }).config['publication.autocreate.mode']).toBe('disabled');
+  });
+
+  it.each([
+    ['${env:PG2DDB_DEBEZIUM_PASSWORD}', true],
+    ['${file:/opt/secrets/pg.properties:password}', true],
+    ['${secrets:pg2ddb/pg:password}', true],
+    ['s3cr3t-password', false],
+    ['${not a reference', false],
+    ['prefix${env:X}', false],
+    ['${env:X}${env:Y}', false],
+  ])('%s is a config-provider reference: %s', (value, expected) => {
+    expect(isConfigProviderReference(value)).toBe(expected);
+  });
+
+  it('refuses a clear-text password unless allowed, naming the setting and not the secret', () => {
+    const connector = renderConnectorConfig(template, { ...settings, database: { ...settings.database, password: 'hunter2-very-secret' } });
+    expect(() => assertNoPlaintextSecret(connector)).toThrow(
+      expect.objectContaining({ code: 'CONNECTOR_PLAINTEXT_SECRET', message: expect.stringContaining('set PG2DDB_CONNECTOR_DB_PASSWORD to a config-provider reference') }),
+    );
+    expect(() => assertNoPlaintextSecret(connector)).toThrow(expect.not.objectContaining({ message: expect.stringContaining('hunter2') }));
+    expect(() => assertNoPlaintextSecret(connector, true)).not.toThrow();
+    expect(() => assertNoPlaintextSecret(renderConnectorConfig(template, settings))).not.toThrow();
   });
 });

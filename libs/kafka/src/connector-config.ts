@@ -4,7 +4,17 @@ import { DEFAULT_TOPIC_POLICY, topicConfigEntries, type TopicPolicy } from './to
 /** What varies between deployments of the Debezium connector. */
 export interface ConnectorSettings {
   topicPrefix: string;
-  database: { host: string; port: number; user: string; password: string; dbname: string };
+  database: {
+    host: string;
+    port: number;
+    user: string;
+    password: string;
+    dbname: string;
+    /** pgjdbc's sslmode (default `disable`; `verify-full` with `sslRootCert` in production). */
+    sslmode?: 'disable' | 'require' | 'verify-ca' | 'verify-full';
+    /** PEM file of the CA, as the Connect worker sees it (Debezium's database.sslrootcert). */
+    sslRootCert?: string;
+  };
   /** `schema.table` of every mapped table. */
   tables: string[];
   snapshotMode?: string;
@@ -34,6 +44,13 @@ export interface ConnectorSettings {
    * (`ensureHeartbeatTable` of @pg2ddb/postgres).
    */
   heartbeatTable?: string;
+  /**
+   * Debezium's `publication.autocreate.mode`: `filtered` (default) lets the connector create and
+   * update its publication, which needs it to own the tables; `disabled` when the connector has a
+   * least-privilege role of its own and the admin role made the publication (prepareConnectorSource
+   * of @pg2ddb/postgres; docs/security.md).
+   */
+  publicationAutocreate?: 'filtered' | 'disabled';
 }
 
 export interface ConnectorConfig {
@@ -115,9 +132,11 @@ export function renderConnectorConfig(template: string, settings: ConnectorSetti
     'database.user': settings.database.user,
     'database.password': settings.database.password,
     'database.dbname': settings.database.dbname,
+    'database.sslmode': settings.database.sslmode ?? 'disable',
     'topic.prefix': settings.topicPrefix,
     'slot.name': slot,
     'publication.name': settings.publicationName ?? slot,
+    'publication.autocreate.mode': settings.publicationAutocreate ?? 'filtered',
     'table.include.list': [...settings.tables, signalTable, heartbeatTable].map(escapeRegex).join(','),
     'heartbeat.action.query': heartbeatActionQuery(heartbeatTable),
     'signal.data.collection': signalTable,
@@ -155,6 +174,8 @@ export function renderConnectorConfig(template: string, settings: ConnectorSetti
     if (typeof raw !== 'string') throw new Pg2ddbError('CONNECTOR_TEMPLATE_INVALID', `connector template value of "${key}" must be a string`);
     config[key] = fill(raw);
   }
+  // Only when set: an empty path would be read as a file by the verify modes.
+  if (settings.database.sslRootCert) config['database.sslrootcert'] = settings.database.sslRootCert;
   const name = fill(parsed.name);
   const unused = Object.keys(values).filter((key) => !used.has(key));
   if (unused.length > 0) throw new Pg2ddbError('CONNECTOR_TEMPLATE_INVALID', `connector template does not use: ${unused.join(', ')}`);
@@ -164,4 +185,28 @@ export function renderConnectorConfig(template: string, settings: ConnectorSetti
 // table.include.list is a list of regular expressions; a '.' in schema.table must match only itself.
 function escapeRegex(table: string): string {
   return table.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * True when a config value is a Kafka Connect config-provider reference (`${env:NAME}`,
+ * `${file:/path:key}`, `${secrets:...}`): the worker resolves it, so the secret itself never
+ * reaches the connector's config, Connect's config topic or its REST API.
+ */
+export function isConfigProviderReference(value: string): boolean {
+  return /^\$\{[A-Za-z0-9_.-]+:[^{}]*\}$/.test(value);
+}
+
+/**
+ * Refuses a rendered config whose `database.password` is a clear-text secret (unless the operator
+ * allowed it): Connect would store it in its config topic, readable by anyone who reads Kafka.
+ */
+export function assertNoPlaintextSecret(connector: ConnectorConfig, allowPlaintext = false): void {
+  const password = connector.config['database.password'] ?? '';
+  if (allowPlaintext || password === '' || isConfigProviderReference(password)) return;
+  throw new Pg2ddbError(
+    'CONNECTOR_PLAINTEXT_SECRET',
+    `connector ${connector.name}: database.password is a clear-text password, which Kafka Connect would store in its config topic; ` +
+      'set PG2DDB_CONNECTOR_DB_PASSWORD to a config-provider reference such as ${env:PG2DDB_DEBEZIUM_PASSWORD} or ${file:/path:key} ' +
+      '(the worker needs config.providers), or pass --allow-plaintext-secret',
+  );
 }

@@ -1,13 +1,12 @@
 export { rewindConsumerGroup } from './rewind-consumer-group';
 export { consumerLag, topicSize } from './consumer-lag';
 export { applyPostgresConnector } from './apply-connector';
-export { ConnectClient, type ConnectorStatus } from './connect-client';
-export { connectorName, defaultSlotName, renderConnectorConfig, type ConnectorConfig, type ConnectorSettings } from './connector-config';
+export { ConnectClient, type ConnectAuth, type ConnectorStatus } from './connect-client';
+export { assertNoPlaintextSecret, connectorName, defaultSlotName, isConfigProviderReference, renderConnectorConfig, type ConnectorConfig, type ConnectorSettings } from './connector-config';
 export { buildDeadLetter, DEFAULT_DEAD_LETTER_LIMITS, type DeadLetterLimits, type MessageOrigin } from './dead-letter-builder';
 export { KafkaBatchServer, type BatchSubscription, type IncomingBatch, type KafkaBatchServerOptions } from './kafka-batch-server';
 export { createKafka, ensureTopics, type KafkaLogSink } from './kafka-client';
 export { defaultHeartbeatTable, defaultSignalTable, heartbeatActionQuery, notificationTopic } from './connector-config';
-export { ConnectLifecycle } from './connect-lifecycle';
 export { peekMessage } from './peek-message';
 export { watchNotifications, type DebeziumNotification } from './watch-notifications';
 export { readTopicRange, type TopicRecord } from './read-topic-range';
@@ -16,3 +15,4 @@ export { dlqReplayGroup, letterPosition, markReplayed, pendingDeadLetters, readR
 export { chunkTopicMessages, DEFAULT_CHUNK_BYTES, messageBytes, sendInChunks } from './chunked-send';
 export { DEFAULT_TOPIC_POLICY, DLQ_MAX_MESSAGE_BYTES, topicConfigEntries, topicPolicy, topicSpec, WRITES_MAX_MESSAGE_BYTES, type TopicKind, type TopicPolicy, type TopicSpec } from './topic-policy';
 export { assertWritesPartitions, partitionsMetadata } from './writes-partition-guard';
+export { describeKafkaAccessError, kafkaSecurity, verifyKafkaAccess, type KafkaSecuritySettings } from './kafka-security';

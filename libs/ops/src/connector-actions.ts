@@ -1,4 +1,4 @@
-import { ConnectClient, ConnectLifecycle, type ConnectorStatus } from '@pg2ddb/kafka';
+import { ConnectClient, type ConnectorStatus } from '@pg2ddb/kafka';
 import { Pg2ddbError } from '@pg2ddb/errors';
 
 /** What an operator may do to a running connector (from the cli or the status page). */
@@ -12,12 +12,12 @@ const TARGET: Record<ConnectorAction, string> = { pause: 'PAUSED', resume: 'RUNN
  * until it reached the state the action leads to. Idempotent: pausing a paused connector only
  * confirms it. Throws CONNECTOR_ABSENT when there is no such connector.
  */
-export async function runConnectorAction(connectUrl: string, name: string, action: ConnectorAction, timeoutMs = 60000): Promise<ConnectorStatus> {
+export async function runConnectorAction(connect: string | ConnectClient, name: string, action: ConnectorAction, timeoutMs = 60000): Promise<ConnectorStatus> {
   if (!(CONNECTOR_ACTIONS as readonly string[]).includes(action)) throw new Pg2ddbError('CONNECTOR_ACTION_UNKNOWN', `unknown connector action "${String(action)}" (${CONNECTOR_ACTIONS.join(', ')})`);
-  if (!(await new ConnectClient(connectUrl).status(name))) throw new Pg2ddbError('CONNECTOR_ABSENT', `connector ${name} does not exist`);
-  const lifecycle = new ConnectLifecycle(connectUrl);
-  await lifecycle[action](name);
-  return lifecycle.waitForState(name, TARGET[action], timeoutMs);
+  const client = typeof connect === 'string' ? new ConnectClient(connect) : connect;
+  if (!(await client.status(name))) throw new Pg2ddbError('CONNECTOR_ABSENT', `connector ${name} does not exist`);
+  await client[action](name);
+  return client.waitForState(name, TARGET[action], timeoutMs);
 }
 
 /** The state an action leads to (PAUSED, RUNNING, STOPPED). */

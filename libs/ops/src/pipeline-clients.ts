@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ConnectAuth } from '@pg2ddb/kafka';
 import type { CompiledMapping } from '@pg2ddb/mapping';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
@@ -12,6 +13,8 @@ export interface PipelineClients {
   readonly prefix: string;
   readonly connectorName: string;
   readonly connectUrl: string;
+  /** Basic auth of the Connect REST API, if it has any. */
+  readonly connectAuth?: ConnectAuth;
   readonly slot: string;
   readonly pg: Pool;
   readonly dynamo: DynamoDBClient;

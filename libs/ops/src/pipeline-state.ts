@@ -50,7 +50,7 @@ export async function readPipelineState(context: PipelineClients): Promise<Pipel
   const entities = mapping.entities.filter((entity) => entity.mode === 'item');
   const [connector, writerLag, deadLetters, runs, lastAppliedAt, perEntity] = await Promise.all([
     guard('connector', async () => {
-      const status = await new ConnectClient(context.connectUrl).status(context.connectorName);
+      const status = await new ConnectClient(context.connectUrl, context.connectAuth).status(context.connectorName);
       const traces = status
         ? [{ part: 'connector', trace: status.connector.trace }, ...status.tasks.map((task) => ({ part: `task ${task.id}`, trace: task.trace }))].filter(
             (entry): entry is { part: string; trace: string } => typeof entry.trace === 'string' && entry.trace !== '',

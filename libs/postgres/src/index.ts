@@ -19,3 +19,6 @@ export { applyInboundChanges, classifyPgError, compareVersions, PgWriteErrorCode
 export { clearSourcePositions, loadSourcePositions, saveSourcePosition, type SourcePosition } from './source-positions';
 export { directionHistory, loadDirections, recordDirectionSwitch, type DirectionSwitch, type EntityDirection, type SyncDirection } from './sync-directions';
 export { describeSlotBlockers, slotCreationBlockers, type SlotCreationBlocker } from './slot-creation-blockers';
+export { connectorGrantStatements, grantConnectorAccess, grantReconcilerAccess, reconcilerGrantStatements, type ConnectorAccess } from './role-grants';
+export { prepareConnectorSource } from './connector-source';
+export { pgSsl, type PgSslMode, type PgTls } from './pg-ssl';

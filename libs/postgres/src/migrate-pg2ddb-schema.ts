@@ -16,7 +16,10 @@ export async function migratePg2ddbSchema(pool: Pool, connection: PgConnection):
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     // The migrations table lives in the schema, so the schema must exist before TypeORM looks.
-    await lock.query(`CREATE SCHEMA IF NOT EXISTS ${PG2DDB_SCHEMA}`);
+    // Only when missing: CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the
+    // schema exists, which a least-privilege role (the reconciler's) does not have.
+    const exists = await lock.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [PG2DDB_SCHEMA]);
+    if (exists.rowCount === 0) await lock.query(`CREATE SCHEMA IF NOT EXISTS ${PG2DDB_SCHEMA}`);
     const dataSource = createPg2ddbDataSource(connection);
     await dataSource.initialize();
     try {

@@ -1,4 +1,5 @@
 import { Pool, type PoolConfig } from 'pg';
+import type { PgTls } from './pg-ssl';
 
 export interface PgConnection {
   host: string;
@@ -6,6 +7,8 @@ export interface PgConnection {
   user: string;
   password: string;
   database: string;
+  /** TLS (pgSsl: PG2DDB_PG_SSLMODE and PG2DDB_PG_SSL_ROOT_CERT); absent or false: none. */
+  ssl?: false | PgTls;
 }
 
 /** A small pg pool with bounded waits, so an unreachable database fails fast with a clear error. */

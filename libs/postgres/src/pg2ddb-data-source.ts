@@ -25,6 +25,7 @@ export function createPg2ddbDataSource(connection: PgConnection, applicationName
     username: connection.user,
     password: connection.password,
     database: connection.database,
+    ...(connection.ssl ? { ssl: connection.ssl } : {}),
     schema: PG2DDB_SCHEMA,
     migrationsTableName: 'migrations',
     entities: [RunHistoryEntity, ReconciliationRunEntity],

@@ -10,6 +10,8 @@ export interface ServiceBootstrap {
   module: Type<unknown> | DynamicModule;
   logger: StructuredLogger;
   httpPort: number;
+  /** Bind address of the HTTP side (PG2DDB_HTTP_HOST); default every interface. */
+  httpHost?: string;
   /** Builds the Kafka transport once the application context exists (none for producer-only services). */
   transport?: (app: INestApplication) => CustomTransportStrategy;
 }
@@ -25,7 +27,7 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
     app.connectMicroservice({ strategy: options.transport(app) }, { inheritAppConfig: true });
     await app.startAllMicroservices();
   }
-  await app.listen(options.httpPort, '0.0.0.0');
+  await app.listen(options.httpPort, options.httpHost ?? '0.0.0.0');
   const address = app.getHttpServer().address() as { port: number } | null;
   options.logger.log(`${options.name} started`, { httpPort: address?.port });
   exitWithParent(() => {

@@ -6,6 +6,7 @@ export {
   EPOCH_ZERO_LSN_LIMIT,
   MAX_SOURCE_EPOCH,
   sourceVersion,
+  versionBeyondSource,
   versionParts,
   type VersionParts,
 } from './source-version';

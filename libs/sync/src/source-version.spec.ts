@@ -1,5 +1,5 @@
 import type { DebeziumSource } from '@pg2ddb/contracts';
-import { formatLsn, formatVersion, isSnapshot, parseVersion, sourceVersion } from './source-version';
+import { formatLsn, formatVersion, isSnapshot, parseVersion, sourceVersion, versionBeyondSource } from './source-version';
 
 const base: DebeziumSource = { ts_ms: 0, db: 'pg2ddb', schema: 'public', table: 't' };
 
@@ -94,5 +94,22 @@ describe('helpers', () => {
 
   it('formats LSNs the way Postgres prints them', () => {
     expect(formatLsn(0x16b374d848n)).toBe('16/B374D848');
+  });
+});
+
+describe('versionBeyondSource', () => {
+  const v = (commitLsn: bigint, epoch = 0) => formatVersion({ commitLsn, changeLsn: commitLsn, rank: 1, epoch });
+
+  it('accepts what a source can produce: any LSN below 2^48, epochs up to the configured one', () => {
+    expect(versionBeyondSource(v(0x16b374d848n), 0)).toBeUndefined();
+    expect(versionBeyondSource(v((1n << 48n) - 1n), 0)).toBeUndefined();
+    expect(versionBeyondSource(v(5n, 1), 2)).toBeUndefined();
+    expect(versionBeyondSource(v(5n, 0), 2)).toBeUndefined();
+  });
+
+  it('refuses a later epoch than the deployment has and an LSN no WAL reaches', () => {
+    expect(versionBeyondSource(v(5n, 3), 2)).toBe(`version ${v(5n, 3)} has source epoch 3, above this deployment's PG2DDB_SOURCE_EPOCH=2`);
+    expect(versionBeyondSource('f'.repeat(32) + '1', 0)).toBe(`version ${'f'.repeat(32)}1 carries LSN FFFFFFFF/FFFFFFFF, beyond 10000/0 (256 TiB of WAL), which no source produces`);
+    expect(versionBeyondSource(v(1n << 48n), 0)).toMatch(/carries LSN 10000\/0, beyond 10000\/0/);
   });
 });

@@ -139,3 +139,19 @@ function positionError(message: string): Pg2ddbError {
 function hex(value: bigint): string {
   return value.toString(16).padStart(LSN_WIDTH, '0');
 }
+
+/**
+ * Why a command's version is beyond anything the source can produce, or undefined when it is not:
+ * an epoch above `maxEpoch` (the deployment's PG2DDB_SOURCE_EPOCH) or an LSN at or above 2^48
+ * (256 TiB of WAL, the bound the epoch scheme already assumes). The writer refuses such a command:
+ * a forged message with an enormous version would otherwise freeze its item for good, since every
+ * real change would then look older. Assumes a well-formed version (`parseVersion` throws otherwise).
+ */
+export function versionBeyondSource(version: string, maxEpoch: number): string | undefined {
+  const parts = parseVersion(version);
+  const epoch = parts.epoch ?? 0;
+  if (epoch > maxEpoch) return `version ${version} has source epoch ${epoch}, above this deployment's PG2DDB_SOURCE_EPOCH=${maxEpoch}`;
+  const lsn = parts.commitLsn > parts.changeLsn ? parts.commitLsn : parts.changeLsn;
+  if (lsn >= EPOCH_ZERO_LSN_LIMIT) return `version ${version} carries LSN ${formatLsn(lsn)}, beyond ${formatLsn(EPOCH_ZERO_LSN_LIMIT)} (256 TiB of WAL), which no source produces`;
+  return undefined;
+}

@@ -34,8 +34,9 @@ export function launchJava(
   logFile: string,
   ready: () => Promise<boolean>,
   timeoutMs: number,
+  env?: NodeJS.ProcessEnv,
 ): Promise<JavaProcess> {
-  return launchProcess(what, 'java', args, logFile, ready, timeoutMs);
+  return launchProcess(what, 'java', args, logFile, ready, timeoutMs, env);
 }
 
 /** Like {@link launchJava}, for any executable. */
@@ -46,11 +47,12 @@ export async function launchProcess(
   logFile: string,
   ready: () => Promise<boolean>,
   timeoutMs: number,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<JavaProcess> {
   const fd = openSync(logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(command, args, { stdio: ['ignore', fd, fd] });
+    child = spawn(command, args, { stdio: ['ignore', fd, fd], env });
   } finally {
     closeSync(fd);
   }

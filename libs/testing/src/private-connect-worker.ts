@@ -3,6 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@pg2ddb/service';
 import { cachedComponentDir, launchJava } from './java-process';
+import { readStackEnv } from './local-stack';
 import { randomId } from './random-names';
 import { testTempDir } from './temp-dir';
 
@@ -46,6 +47,10 @@ export class PrivateConnectWorker {
         'rest.advertised.host.name=127.0.0.1',
         `rest.advertised.port=${port}`,
         'scheduled.rebalance.max.delay.ms=0',
+        // as the stack's worker: the connector role's password comes from the environment
+        'config.providers=env',
+        'config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider',
+        'config.providers.env.param.allowlist.pattern=^PG2DDB_DEBEZIUM_PASSWORD$',
       ].join('\n'),
     );
     writeFileSync(
@@ -102,6 +107,7 @@ export class PrivateConnectWorker {
       join(this.dir, 'connect.out.log'),
       async () => (await fetch(`${this.url}/connectors`, { signal: AbortSignal.timeout(2000) })).status === 200,
       timeoutMs,
+      { ...process.env, PG2DDB_DEBEZIUM_PASSWORD: readStackEnv().PG2DDB_DEBEZIUM_PASSWORD ?? '' },
     );
     this.child = started.child;
     this.exited = started.exited;

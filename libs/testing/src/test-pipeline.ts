@@ -3,9 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDynamoClient, ensureTable, fromSdkItem, toSdkItem, tombstoneTableName } from '@pg2ddb/dynamo';
 import { changeTopic, topicNames, type AttributeMap } from '@pg2ddb/contracts';
-import { applyPostgresConnector, ConnectClient, connectorName, createKafka, defaultHeartbeatTable, defaultSlotName, rewindConsumerGroup } from '@pg2ddb/kafka';
+import { applyPostgresConnector, ConnectClient, connectorName, createKafka, defaultHeartbeatTable, defaultSignalTable, defaultSlotName, rewindConsumerGroup } from '@pg2ddb/kafka';
 import { compileMapping, loadMapping, type CompiledMapping } from '@pg2ddb/mapping';
-import { createPgPool, dropPublication, dropReplicationSlot, ensureHeartbeatTable, quoteIdent } from '@pg2ddb/postgres';
+import { createPgPool, dropPublication, dropReplicationSlot, grantReconcilerAccess, migratePg2ddbSchema, prepareConnectorSource, quoteIdent } from '@pg2ddb/postgres';
 import { repoRoot, startServiceProcess, type ServiceName, type ServiceProcess } from '@pg2ddb/service';
 import type { Pool } from 'pg';
 import { readStackEnv, type StackEnv } from './local-stack';
@@ -87,16 +87,39 @@ export class TestPipeline {
 
     await options.beforeConnector?.({ names, env });
     const tables = mapping.sourceTables().map(({ schema, table }) => `${schema}.${table}`);
-    // Debezium's heartbeat action query writes to it: it must exist before the connector starts.
-    await ensureHeartbeatTable(pg, defaultHeartbeatTable(names.prefix, tables));
+    // The least-privilege roles of the stack (docs/security.md), so every e2e run proves them: the
+    // connector logs in as its own role with a password the Connect worker resolves from its
+    // environment, after the admin role made the publication and granted what it needs.
+    const admin = pgConnection(env);
+    const connectorUser = env.PG2DDB_CONNECTOR_DB_USER || admin.user;
+    const slot = defaultSlotName(names.prefix);
+    await prepareConnectorSource(pg, {
+      adminUser: admin.user,
+      connectorUser,
+      publication: slot,
+      tables,
+      signalTable: defaultSignalTable(names.prefix, tables),
+      heartbeatTable: defaultHeartbeatTable(names.prefix, tables),
+    });
+    const ownRole = connectorUser !== admin.user;
     const connectorRunning = applyPostgresConnector({
       connectUrl: options.connectUrl ?? must(env, 'PG2DDB_CONNECT_URL'),
       templatePath: join(repoRoot(), 'infra/debezium/postgres-connector.json'),
       settings: {
         topicPrefix: names.prefix,
-        database: { ...pgConnection(env), dbname: must(env, 'PG2DDB_PG_DATABASE') },
+        database: {
+          ...admin,
+          user: connectorUser,
+          password: ownRole ? CONNECTOR_PASSWORD_REFERENCE : admin.password,
+          dbname: must(env, 'PG2DDB_PG_DATABASE'),
+          // as the cli renders it: the stack's verify-full against its test CA (docs/security.md)
+          ...(env.PG2DDB_PG_SSLMODE ? { sslmode: env.PG2DDB_PG_SSLMODE as 'verify-full' } : {}),
+          ...(env.PG2DDB_PG_SSL_ROOT_CERT ? { sslRootCert: env.PG2DDB_PG_SSL_ROOT_CERT } : {}),
+        },
         tables,
+        publicationAutocreate: ownRole ? 'disabled' : 'filtered',
       },
+      allowPlaintextSecret: !ownRole,
     });
     await Promise.all([connectorRunning, options.whileConnectorStarts?.({ names, env })]);
 
@@ -107,7 +130,17 @@ export class TestPipeline {
       PG2DDB_LOG_FORMAT: 'json',
       ...(dynamoEndpoint === undefined ? {} : { PG2DDB_DYNAMO_ENDPOINT: dynamoEndpoint }),
     };
-    const envOf = (name: ServiceName) => ({ ...serviceEnv, ...options.serviceEnv?.[name] });
+    // The reconciler reads with its read-only role; its run history lives in the pg2ddb schema,
+    // which the admin role migrates first.
+    const reconcilerRole = env.PG2DDB_RECONCILER_PG_USER;
+    const readOnly: Record<string, string> = {};
+    if (reconcilerRole && (options.services ?? []).includes('reconciler')) {
+      await migratePg2ddbSchema(pg, admin);
+      await grantReconcilerAccess(pg, reconcilerRole, tables);
+      readOnly.PG2DDB_PG_USER = reconcilerRole;
+      readOnly.PG2DDB_PG_PASSWORD = env.PG2DDB_RECONCILER_PG_PASSWORD ?? '';
+    }
+    const envOf = (name: ServiceName) => ({ ...serviceEnv, ...(name === 'reconciler' ? readOnly : {}), ...options.serviceEnv?.[name] });
     const services = await Promise.all(
       (options.services ?? ['transformer', 'writer']).map((name) => startServiceProcess(name, envOf(name), join(workDir, `${name}.log`))),
     );
@@ -214,6 +247,9 @@ export class TestPipeline {
     this.dynamo.destroy();
   }
 }
+
+/** How the stack's Connect worker gets the connector role's password (its EnvVarConfigProvider). */
+const CONNECTOR_PASSWORD_REFERENCE = '${env:PG2DDB_DEBEZIUM_PASSWORD}';
 
 /** The stack's PostgreSQL connection settings, for a test's own extra clients. */
 export function pgConnection(env: StackEnv) {

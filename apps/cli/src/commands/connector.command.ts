@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConnectClient, ConnectLifecycle, renderConnectorConfig, type ConnectorStatus } from '@pg2ddb/kafka';
+import { assertNoPlaintextSecret, ConnectClient, isConfigProviderReference, renderConnectorConfig, type ConnectorStatus } from '@pg2ddb/kafka';
 import { connectorActionTarget, runConnectorAction } from '@pg2ddb/ops';
 import { errorCode, Pg2ddbError } from '@pg2ddb/errors';
 import {
@@ -11,10 +11,12 @@ import {
   dropSignalTable,
   ensureHeartbeatTable,
   ensureSignalTable,
+  prepareConnectorSource,
   slotCreationBlockers,
   type SlotCreationBlocker,
 } from '@pg2ddb/postgres';
 import { repoRoot } from '@pg2ddb/service';
+import { settings } from '../cli-settings';
 import { jsonOption, mappingOption } from '../framework/cli-args';
 import type { CliCommand } from '../framework/cli-command';
 import { ExitCode, UsageError } from '../framework/exit-codes';
@@ -36,7 +38,10 @@ export const connectorCommand: CliCommand = {
 
   apply     render infra/debezium/postgres-connector.json for this deployment, create the signal
             table, create or update the connector (no-op when the config is unchanged) and wait
-            until it and its task are RUNNING
+            until it and its task are RUNNING. When the connector has its own role
+            (PG2DDB_CONNECTOR_DB_USER), apply (as PG2DDB_PG_USER, the tables' owner) also creates
+            the publication and grants that role SELECT on the captured tables (docs/security.md).
+            A clear-text database.password is refused unless --allow-plaintext-secret
   render    print the config apply would send, as JSON (contacts nothing; a plain password is
             masked, a config-provider reference such as \${env:NAME} is shown as it is)
   status    connector and task states (exit 1 unless RUNNING)
@@ -51,17 +56,18 @@ Names: connector pg2ddb-<PG2DDB_TOPIC_PREFIX>, slot/publication pg2ddb_<prefix>
 (PG2DDB_SLOT_NAME, PG2DDB_PUBLICATION_NAME), signal table <schema>.pg2ddb_signal_<prefix>
 (PG2DDB_SIGNAL_TABLE), snapshot chunk size PG2DDB_SNAPSHOT_CHUNK_SIZE (1024), change topics'
 partitions/replicas PG2DDB_CHANGE_TOPIC_PARTITIONS/PG2DDB_CHANGE_TOPIC_REPLICAS (1/1), the connector's
-database.password PG2DDB_CONNECTOR_DB_PASSWORD (default PG2DDB_PG_PASSWORD; e.g. \${env:NAME}).
+database.user PG2DDB_CONNECTOR_DB_USER (default PG2DDB_PG_USER), its database.password
+PG2DDB_CONNECTOR_DB_PASSWORD: a config-provider reference the worker resolves (default
+\${env:PG2DDB_DEBEZIUM_PASSWORD}; or \${file:/path:key}).
 
 exit: 0 done / RUNNING, 1 not RUNNING or failed, 2 usage, 3 Connect or PostgreSQL unreachable`,
-  options: { ...mappingOption, ...jsonOption, 'drop-slot': { type: 'boolean', default: false }, timeout: { type: 'string' } },
+  options: { ...mappingOption, ...jsonOption, 'drop-slot': { type: 'boolean', default: false }, 'allow-plaintext-secret': { type: 'boolean', default: false }, timeout: { type: 'string' } },
   async run({ values, positionals, env, print, json, emitJson, progress }) {
     const action = positionals[0] as Action | undefined;
     if (!action || !ACTIONS.includes(action)) throw new UsageError(`connector needs an action: ${ACTIONS.join(', ')}${action ? ` (got "${action}")` : ''}`);
     const context = PipelineContext.open(values.mapping as string | undefined, env);
     const name = context.connectorName;
-    const lifecycle = new ConnectLifecycle(context.connectUrl);
-    const client = new ConnectClient(context.connectUrl);
+    const client = new ConnectClient(context.connectUrl, settings.connectAuth(env));
     const timeoutMs = Number(values.timeout ?? 60) * 1000;
     const report = (result: Record<string, unknown>, line: string, code: number = ExitCode.Ok): number => {
       if (json) emitJson({ connector: name, action, ...result, exitCode: code });
@@ -73,12 +79,25 @@ exit: 0 done / RUNNING, 1 not RUNNING or failed, 2 usage, 3 Connect or PostgreSQ
         case 'apply': {
           progress.step(`connector ${name}: rendering the config for tables ${context.connector.tables.join(', ')}`);
           const rendered = renderConnectorConfig(readFileSync(join(repoRoot(), 'infra/debezium/postgres-connector.json'), 'utf8'), context.connector);
-          // Before the connector exists, so its filtered publication is created with the signal table in it.
+          try {
+            assertNoPlaintextSecret(rendered, values['allow-plaintext-secret'] as boolean);
+          } catch (error) {
+            throw new UsageError((error as Error).message);
+          }
+          // Before the connector exists, so its filtered publication is created with the signal table
+          // in it; the heartbeat action query writes to its table: a missing one would fail the task.
           progress.step(`connector ${name}: ensuring the signal table ${context.signalTable}`);
-          const signal = await ensureSignalTable(context.pg, context.signalTable, context.publication);
-          // The heartbeat action query writes to it: a missing table would fail the task.
-          const heartbeat = await ensureHeartbeatTable(context.pg, context.heartbeatTable, context.publication);
-          const existing = await lifecycle.config(name);
+          const prepared = await prepareConnectorSource(context.pg, {
+            adminUser: settings.postgres(env).user,
+            connectorUser: context.connector.database.user,
+            publication: context.publication,
+            tables: context.connector.tables,
+            signalTable: context.signalTable,
+            heartbeatTable: context.heartbeatTable,
+          });
+          const signal = { addedToPublication: prepared.signalAddedToPublication };
+          const heartbeat = { addedToPublication: prepared.heartbeatAddedToPublication };
+          const existing = await client.config(name);
           const unchanged = existing !== undefined && sameConfig(existing, rendered.config, name);
           if (!unchanged) progress.step(`connector ${name}: ${existing === undefined ? 'creating' : 'updating'} it in Kafka Connect`);
           const created = unchanged ? false : await client.apply(rendered);
@@ -118,13 +137,14 @@ exit: 0 done / RUNNING, 1 not RUNNING or failed, 2 usage, 3 Connect or PostgreSQ
         case 'render': {
           const rendered = renderConnectorConfig(readFileSync(join(repoRoot(), 'infra/debezium/postgres-connector.json'), 'utf8'), context.connector);
           const password = rendered.config['database.password'] ?? '';
-          if (!password.startsWith('${')) rendered.config['database.password'] = '***';
+          if (!isConfigProviderReference(password)) rendered.config['database.password'] = '***';
           print(JSON.stringify(rendered, null, 2));
           return ExitCode.Ok;
         }
         case 'status': {
-          const status = await client.status(name);
-          if (!status) return report({ state: 'ABSENT' }, `connector ${name} does not exist`, ExitCode.Findings);
+          const found = await client.status(name);
+          if (!found) return report({ state: 'ABSENT' }, `connector ${name} does not exist`, ExitCode.Findings);
+          const status = redactStatus(found, [env.PG2DDB_PG_PASSWORD, env.PG2DDB_CONNECTOR_DB_PASSWORD, env.PG2DDB_DEBEZIUM_PASSWORD]);
           const running = isRunning(status);
           return report(
             { state: status.connector.state, tasks: status.tasks.map((t) => ({ id: t.id, state: t.state, trace: t.trace?.split('\n')[0] })) },
@@ -138,7 +158,7 @@ exit: 0 done / RUNNING, 1 not RUNNING or failed, 2 usage, 3 Connect or PostgreSQ
         case 'restart': {
           if (!(await client.status(name))) return report({ state: 'ABSENT' }, `connector ${name} does not exist`, ExitCode.Findings);
           progress.step(`connector ${name}: ${action} requested; waiting for ${connectorActionTarget(action)}`);
-          const status = await runConnectorAction(context.connectUrl, name, action, timeoutMs);
+          const status = await runConnectorAction(client, name, action, timeoutMs);
           return report({ state: status.connector.state }, `connector ${name} ${connectorActionTarget(action)}`);
         }
         case 'delete': {
@@ -161,6 +181,25 @@ exit: 0 done / RUNNING, 1 not RUNNING or failed, 2 usage, 3 Connect or PostgreSQ
     }
   },
 };
+
+/**
+ * Connect's traces quote what a task saw (a JDBC URL, a failing statement): status never prints a
+ * password, neither one it knows from the environment nor a `password=...` pair in a trace.
+ */
+function redactStatus(status: ConnectorStatus, secrets: Array<string | undefined>): ConnectorStatus {
+  const known = secrets.filter((secret): secret is string => secret !== undefined && secret.length >= 4 && !isConfigProviderReference(secret));
+  const redact = (trace: string | undefined): string | undefined => {
+    if (trace === undefined) return undefined;
+    let out = trace.replace(/(password["']?\s*[=:]\s*["']?)[^\s"',;&]+/gi, '$1***');
+    for (const secret of known) out = out.split(secret).join('***');
+    return out;
+  };
+  return {
+    ...status,
+    connector: { ...status.connector, trace: redact(status.connector.trace) },
+    tasks: status.tasks.map((task) => ({ ...task, trace: redact(task.trace) })),
+  };
+}
 
 function isRunning(status: ConnectorStatus): boolean {
   return status.connector.state === 'RUNNING' && status.tasks.length > 0 && status.tasks.every((task) => task.state === 'RUNNING');

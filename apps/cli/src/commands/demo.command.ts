@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { createDynamoClient, ensureTable } from '@pg2ddb/dynamo';
 import { changeTopic, topicNames } from '@pg2ddb/contracts';
-import { applyPostgresConnector, createKafka, defaultHeartbeatTable, rewindConsumerGroup } from '@pg2ddb/kafka';
+import { applyPostgresConnector, createKafka, defaultHeartbeatTable, defaultSignalTable, defaultSlotName, rewindConsumerGroup } from '@pg2ddb/kafka';
 import type { CompiledMapping } from '@pg2ddb/mapping';
-import { ensureHeartbeatTable } from '@pg2ddb/postgres';
+import { prepareConnectorSource } from '@pg2ddb/postgres';
 import { repoRoot, startServiceProcess, type ServiceProcess } from '@pg2ddb/service';
 import { cliEnv } from '../cli-env';
 import { numberOption } from '../framework/cli-args';
@@ -77,10 +77,20 @@ export async function demoCommand(options: DemoOptions, print: (line: string) =>
     // progress count (a small table on a fast box) still loaded something.
     const nothingToLoad = !table.created && inSync(await entityCounts(mapping, pg, dynamo));
     const connectorSettings = settings.connector(env, mapping);
-    // Debezium's heartbeat action query writes to it: it must exist before the connector starts.
-    await ensureHeartbeatTable(pg, connectorSettings.heartbeatTable ?? defaultHeartbeatTable(connectorSettings.topicPrefix, connectorSettings.tables));
+    // Debezium's heartbeat action query writes to its table: it must exist before the connector
+    // starts; the connector's own role gets its publication and grants (docs/security.md).
+    const { topicPrefix, tables } = connectorSettings;
+    await prepareConnectorSource(pg, {
+      adminUser: settings.postgres(env).user,
+      connectorUser: connectorSettings.database.user,
+      publication: connectorSettings.publicationName ?? connectorSettings.slotName ?? defaultSlotName(topicPrefix),
+      tables,
+      signalTable: connectorSettings.signalTable ?? defaultSignalTable(topicPrefix, tables),
+      heartbeatTable: connectorSettings.heartbeatTable ?? defaultHeartbeatTable(topicPrefix, tables),
+    });
     const connector = await applyPostgresConnector({
       connectUrl: settings.connectUrl(env),
+      connectAuth: settings.connectAuth(env),
       templatePath: join(root, 'infra/debezium/postgres-connector.json'),
       settings: connectorSettings,
     });

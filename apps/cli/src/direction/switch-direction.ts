@@ -26,7 +26,7 @@ export async function switchDirection(context: PipelineContext, to: Exclude<Sync
   await migratePg2ddbSchema(context.pg, settings.postgres(context.env));
   const entities = context.mapping.entities.map((e) => e.name);
   const current = new Map((await loadDirections(context.pg, context.prefix)).map((d) => [d.entity, d.direction]));
-  const connect = new ConnectClient(context.connectUrl);
+  const connect = new ConnectClient(context.connectUrl, settings.connectAuth(context.env));
   if (to === 'ddb-to-pg') {
     const wrong = entities.filter((e) => (current.get(e) ?? 'pg-to-ddb') !== 'pg-to-ddb');
     if (wrong.length > 0) return { switched: false, reason: `already not pg-to-ddb: ${wrong.map((e) => `${e} (${current.get(e)})`).join(', ')}` };

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoClient } from '@pg2ddb/dynamo';
-import { connectorName, createKafka, defaultHeartbeatTable, defaultSignalTable, defaultSlotName, type ConnectorSettings } from '@pg2ddb/kafka';
+import { connectorName, createKafka, kafkaSecurity, type ConnectAuth, defaultHeartbeatTable, defaultSignalTable, defaultSlotName, type ConnectorSettings } from '@pg2ddb/kafka';
 import type { CompiledMapping } from '@pg2ddb/mapping';
 import { createPgPool } from '@pg2ddb/postgres';
 import type { Kafka } from 'kafkajs';
@@ -42,6 +42,11 @@ export class PipelineContext {
     this.connectUrl = settings.connectUrl(env);
   }
 
+  /** Basic auth of the Connect REST API (PG2DDB_CONNECT_USERNAME / PG2DDB_CONNECT_PASSWORD), if any. */
+  get connectAuth(): ConnectAuth | undefined {
+    return settings.connectAuth(this.env);
+  }
+
   /** The connector's settings (reads the PostgreSQL settings: only commands that register it need them). */
   get connector(): ConnectorSettings {
     this.connectorSettings ??= settings.connector(this.env, this.mapping);
@@ -67,8 +72,10 @@ export class PipelineContext {
 
   /** Fails within seconds when the brokers do not answer, so a CLI call never hangs. */
   get kafka(): Kafka {
+    const kafka = settings.kafka(this.env);
     this.kafkaClient ??= createKafka({
-      brokers: settings.kafka(this.env).PG2DDB_KAFKA_BROKERS,
+      ...kafkaSecurity(kafka),
+      brokers: kafka.PG2DDB_KAFKA_BROKERS,
       clientId: 'pg2ddb-cli',
       connectionTimeout: 3000,
       requestTimeout: 10000,

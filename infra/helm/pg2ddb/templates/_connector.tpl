@@ -33,9 +33,11 @@ Returns {"name": ..., "config": {...}} as JSON.
   "database.user" ($v.postgres.debezium.user | toString)
   "database.password" "${env:PG2DDB_DEBEZIUM_PASSWORD}"
   "database.dbname" ($v.postgres.database | toString)
+  "database.sslmode" (default "disable" $v.postgres.sslmode)
   "topic.prefix" $prefix
   "slot.name" $slot
   "publication.name" (default $slot $c.publicationName)
+  "publication.autocreate.mode" (default "filtered" $c.publicationAutocreateMode)
   "table.include.list" (join "," $include)
   "signal.data.collection" $signal
   "incremental.snapshot.chunk.size" ($c.snapshotChunkSize | toString)
@@ -60,5 +62,6 @@ Returns {"name": ..., "config": {...}} as JSON.
 {{- end -}}
 {{- $_ := set $config $key $out -}}
 {{- end -}}
+{{- with $v.postgres.sslRootCert }}{{- $_ := set $config "database.sslrootcert" (toString .) -}}{{- end -}}
 {{- dict "name" (get $values "connector.name") "config" $config | toJson -}}
 {{- end -}}
