@@ -133,7 +133,7 @@ describe('reconciliation of the payments example', () => {
 
     const report = await reconcile();
     const { drift, summary } = await published(report.runId, 5);
-    expect(summary.counts).toEqual({ checked: ROWS + 2, matched: ROWS - 3, missing: 2, unexpected: 1, mismatch: 2, inFlight: 0, repaired: 0 });
+    expect(summary.counts).toEqual({ checked: ROWS + 2, matched: ROWS - 3, missing: 2, unexpected: 1, mismatch: 2, inFlight: 0, repaired: 0, deadLettered: 0 });
     const byKey = new Map(drift.map((event) => [JSON.stringify(event.key), event]));
     const event = (item: AttributeMap) => byKey.get(JSON.stringify(keyOf(item)));
 

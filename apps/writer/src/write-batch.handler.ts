@@ -1,15 +1,16 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { topicNames, type WriteCommand } from '@pg2ddb/contracts';
-import { DynamoErrorCode, persistCommands, TombstoneTables } from '@pg2ddb/dynamo';
-import { errorCode, errorMessage, isRetriable, type RetryEvent } from '@pg2ddb/errors';
-import { buildDeadLetter, sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
+import { topicNames } from '@pg2ddb/contracts';
+import { persistCommands, TombstoneTables, type PersistOptions } from '@pg2ddb/dynamo';
+import type { RetryEvent } from '@pg2ddb/errors';
+import { batchCoordinates, buildDeadLetter, sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
 import type { StoredVersions } from '@pg2ddb/sync';
-import type { Message, Producer } from 'kafkajs';
+import type { KafkaMessage, Message, Producer } from 'kafkajs';
 import { decodeCommands, type WriteScope } from './decode-commands';
 import { PartitionVersionCaches } from './partition-version-caches';
 import { SnapshotSweeper } from './snapshot-sweeper';
+import { sortOutcomes } from './sort-outcomes';
 import { DYNAMO_CLIENT, KAFKA_PRODUCER, WRITE_SCOPE, WRITER_CONFIG } from './tokens';
 import type { WriterConfig } from './writer-config';
 import { WriterMetrics } from './writer-metrics';
@@ -54,23 +55,53 @@ export class WriteBatchHandler {
     const timer = this.metrics.batchSeconds.startTimer();
     const { commands, origins, sweeps, bad } = decodeCommands(batch.messages, this.scope);
     this.metrics.batchCommands.observe(batch.messages.length);
-    const dead: Array<{ message: Message; code: string }> = bad.map(({ message, code, reason }) => ({
-      message: this.deadLetter(batch, message, code, reason),
-      code,
-    }));
+    const result = await persistCommands(this.dynamo, commands, this.persistOptions(batch)).catch((error: unknown) => {
+      // Some writes may have landed unrecorded (or the partition was taken away): forget it all.
+      this.partitionCaches.drop(batch);
+      this.metrics.backpressure.set(1);
+      throw error;
+    });
+    // A refused or failed write means the cache may be wrong about an item: forget the partition's.
+    if (result.counts.stale > 0 || result.counts.failed > 0) this.partitionCaches.drop(batch);
+    this.metrics.versionCacheItems.set(this.partitionCaches.size());
+    const sorted = sortOutcomes(commands, result.outcomes, {
+      attempt: batch.attempt,
+      unknownErrorBatchAttempts: this.config.PG2DDB_WRITER_UNKNOWN_ERROR_BATCH_ATTEMPTS,
+      ackedAtMs: Date.now(),
+    });
+    for (const lag of sorted.lagSeconds) this.metrics.lagSeconds.observe(lag);
+    // DynamoDB is throttling or unavailable beyond this batch's retries: keep the offsets where
+    // they are; the transport retries the batch with backoff and fetches nothing new meanwhile.
+    this.metrics.backpressure.set(sorted.retriable === undefined ? 0 : 1);
+    if (sorted.retriable !== undefined) throw sorted.retriable;
+    const dead = [
+      ...bad.map(({ message, code, reason }) => ({ message, code, reason })),
+      ...sorted.dead.map(({ index, code, reason }) => ({ message: origins[index] as KafkaMessage, code, reason })),
+    ];
+    await this.sendDeadLetters(batch, dead);
+    // Completed snapshots: delete what an abandoned earlier snapshot left (before the offsets move).
+    if (sweeps.length > 0) await this.sweeper.sweep(sweeps, batch);
+    this.metrics.recordApplied(sorted.applied);
+    this.metrics.commands.inc({ outcome: 'stale' }, result.counts.stale);
+    this.metrics.commands.inc({ outcome: 'superseded' }, result.counts.superseded);
+    this.metrics.commands.inc({ outcome: 'dead_lettered' }, dead.length);
+    timer();
+  }
+
+  /** How this batch is persisted: the writer's settings, its version cache, fence and heartbeats. */
+  private persistOptions(batch: IncomingBatch): PersistOptions {
     let lastBeat = Date.now();
     const keepAlive = (): void => {
       if (Date.now() - lastBeat < HEARTBEAT_EVERY_MS) return;
       lastBeat = Date.now();
       batch.heartbeat().catch(() => undefined);
     };
-
     // A first attempt decides from what this owner knows (its writes go out as planned, as after a
     // read); a retry starts from a cache of its own and writes under DynamoDB's condition.
     const partitionCache = batch.attempt === 0 && this.config.PG2DDB_WRITER_VERSION_CACHE_ITEMS > 0 ? this.partitionCaches.forBatch(batch) : undefined;
     let versionCache = partitionCache ?? this.versionCaches.get(batch);
     if (versionCache === undefined) this.versionCaches.set(batch, (versionCache = new Map()));
-    const result = await persistCommands(this.dynamo, commands, {
+    return {
       concurrency: this.config.PG2DDB_WRITER_CONCURRENCY,
       retry: {
         maxAttempts: this.config.PG2DDB_WRITER_MAX_ATTEMPTS,
@@ -92,59 +123,16 @@ export class WriteBatchHandler {
       // A retried batch was decided once already; its writes go out under DynamoDB's condition.
       conditionalWrites: batch.attempt > 0,
       versionCache,
-    }).catch((error: unknown) => {
-      // Some writes may have landed unrecorded (or the partition was taken away): forget it all.
-      this.partitionCaches.drop(batch);
-      this.metrics.backpressure.set(1);
-      throw error;
-    });
-    // A refused or failed write means the cache may be wrong about an item: forget the partition's.
-    if (result.counts.stale > 0 || result.counts.failed > 0) this.partitionCaches.drop(batch);
-    this.metrics.versionCacheItems.set(this.partitionCaches.size());
+    };
+  }
 
-    let retriable: unknown;
-    const ackedAt = Date.now();
-    let applied = 0;
-    result.outcomes.forEach((outcome, index) => {
-      const command = commands[index] as WriteCommand;
-      if (outcome.status === 'applied') {
-        applied++;
-        const committedAt = command.source?.committedAtMs;
-        if (typeof committedAt === 'number' && committedAt > 0) this.metrics.lagSeconds.observe(Math.max(0, ackedAt - committedAt) / 1000);
-        return;
-      }
-      if (outcome.status !== 'failed') return;
-      // An unrecognised error is retried with the batch, but only so often: then it is dead-lettered
-      // with its message rather than stalling the partition for good.
-      // (A later command of the same item, blocked behind it, goes with it: the item's order is kept in the DLQ.)
-      const unknown = errorCode(outcome.error) === DynamoErrorCode.UNKNOWN || errorCode(outcome.error.cause) === DynamoErrorCode.UNKNOWN;
-      const unknownGivenUp = unknown && batch.attempt + 1 >= this.config.PG2DDB_WRITER_UNKNOWN_ERROR_BATCH_ATTEMPTS;
-      if (isRetriable(outcome.error) && !unknownGivenUp) {
-        retriable ??= outcome.error;
-        return;
-      }
-      const code = errorCode(outcome.error);
-      dead.push({ message: this.deadLetter(batch, origins[index] as IncomingBatch['messages'][number], code, errorMessage(outcome.error)), code });
-    });
-    if (retriable !== undefined) {
-      // DynamoDB is throttling or unavailable beyond this batch's retries: keep the offsets where
-      // they are; the transport retries the batch with backoff and fetches nothing new meanwhile.
-      this.metrics.backpressure.set(1);
-      throw retriable;
-    }
-    this.metrics.backpressure.set(0);
-    if (dead.length > 0) {
-      await sendInChunks(this.producer, [{ topic: this.dlqTopic, messages: dead.map((entry) => entry.message) }]);
-      for (const entry of dead) this.metrics.deadLetters.inc({ code: entry.code });
-      this.logger.warn(`dead-lettered ${dead.length} write command(s)`, { topic: batch.topic, partition: batch.partition });
-    }
-    // Completed snapshots: delete what an abandoned earlier snapshot left (before the offsets move).
-    if (sweeps.length > 0) await this.sweeper.sweep(sweeps, batch);
-    this.metrics.recordApplied(applied);
-    this.metrics.commands.inc({ outcome: 'stale' }, result.counts.stale);
-    this.metrics.commands.inc({ outcome: 'superseded' }, result.counts.superseded);
-    this.metrics.commands.inc({ outcome: 'dead_lettered' }, dead.length);
-    timer();
+  /** Dead-letters commands that can never succeed, logged with the batch's coordinates. */
+  private async sendDeadLetters(batch: IncomingBatch, dead: Array<{ message: KafkaMessage; code: string; reason: string }>): Promise<void> {
+    if (dead.length === 0) return;
+    const letters = dead.map(({ message, code, reason }) => this.deadLetter(batch, message, code, reason));
+    await sendInChunks(this.producer, [{ topic: this.dlqTopic, messages: letters }]);
+    for (const entry of dead) this.metrics.deadLetters.inc({ code: entry.code });
+    this.logger.warn(`dead-lettered ${dead.length} write command(s)`, batchCoordinates(batch));
   }
 
   private countRetry(event: RetryEvent): void {
@@ -154,7 +142,7 @@ export class WriteBatchHandler {
     if (reason === 'throttled' || reason === 'unprocessed') this.metrics.throttles.inc({ operation: event.operation });
   }
 
-  private deadLetter(batch: IncomingBatch, message: IncomingBatch['messages'][number], code: string, reason: string): Message {
+  private deadLetter(batch: IncomingBatch, message: KafkaMessage, code: string, reason: string): Message {
     const letter = buildDeadLetter('writer', { code, message: reason }, { topic: batch.topic, partition: batch.partition, message });
     return { key: message.key, value: JSON.stringify(letter) };
   }

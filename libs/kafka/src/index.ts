@@ -5,6 +5,7 @@ export { ConnectClient, type ConnectAuth, type ConnectorStatus } from './connect
 export { assertNoPlaintextSecret, connectorName, defaultSlotName, isConfigProviderReference, renderConnectorConfig, type ConnectorConfig, type ConnectorSettings } from './connector-config';
 export { buildDeadLetter, DEFAULT_DEAD_LETTER_LIMITS, type DeadLetterLimits, type MessageOrigin } from './dead-letter-builder';
 export { KafkaBatchServer, type BatchSubscription, type IncomingBatch, type KafkaBatchServerOptions } from './kafka-batch-server';
+export { batchCoordinates, type BatchCoordinates } from './batch-coordinates';
 export { createKafka, ensureTopics, type KafkaLogSink } from './kafka-client';
 export { defaultHeartbeatTable, defaultSignalTable, heartbeatActionQuery, notificationTopic } from './connector-config';
 export { peekMessage } from './peek-message';
