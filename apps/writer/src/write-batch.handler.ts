@@ -98,9 +98,12 @@ export class WriteBatchHandler {
     };
     // A first attempt decides from what this owner knows (its writes go out as planned, as after a
     // read); a retry starts from a cache of its own and writes under DynamoDB's condition.
+    // The batch keeps the map it started from: if the batch is retried (after the partition's cache
+    // was dropped), the retry reads no version again either — its writes are conditional.
     const partitionCache = batch.attempt === 0 && this.config.PG2DDB_WRITER_VERSION_CACHE_ITEMS > 0 ? this.partitionCaches.forBatch(batch) : undefined;
-    let versionCache = partitionCache ?? this.versionCaches.get(batch);
-    if (versionCache === undefined) this.versionCaches.set(batch, (versionCache = new Map()));
+    let versionCache = this.versionCaches.get(batch) ?? partitionCache;
+    if (versionCache === undefined) versionCache = new Map();
+    this.versionCaches.set(batch, versionCache);
     return {
       concurrency: this.config.PG2DDB_WRITER_CONCURRENCY,
       retry: {
