@@ -67,7 +67,7 @@ describe('writer: the version cache does not survive a revoke', () => {
       mapping: readFileSync(join(examples, 'mapping.yaml'), 'utf8'),
       schemaSql: readFileSync(join(examples, 'schema.sql'), 'utf8'),
       services: ['writer'],
-      serviceEnv: { writer: { PG2DDB_WRITES_PARTITIONS: '2' } },
+      serviceEnv: { writer: { PG2DDB_WRITES_PARTITIONS: '2', PG2DDB_WRITER_VERSION_CACHE_ITEMS: '5000' } },
     });
     kafka = createKafka({ brokers: pipeline.env.PG2DDB_KAFKA_BROKERS!.split(','), clientId: `${pipeline.names.id}-cache` });
     admin = kafka.admin();

@@ -36,8 +36,9 @@ export const writerEnv = {
   },
   PG2DDB_DYNAMO_REQUEST_TIMEOUT_MS: { description: 'abandon one DynamoDB request (and retry it) after this long', default: 15_000, parse: int(100, 600_000) },
   PG2DDB_WRITER_VERSION_CACHE_ITEMS: {
-    description: "stored versions remembered per owned partition (~450 bytes each), so the version guard's read is skipped for items the writer read or wrote itself (dropped on any rebalance); 0 reads every batch's versions",
-    default: 5_000,
+    description:
+      "stored versions remembered per owned partition (~450 bytes each), so the version guard's read is skipped for items the writer read or wrote itself (dropped on any rebalance). Off (0) by default: only sound when nothing but this writer changes the table's items (no second pipeline, no manual or restore edits, no Global Tables replica writing); try 5000 then",
+    default: 0,
     parse: int(0, 10_000_000),
   },
   PG2DDB_WRITER_TOMBSTONE_TTL_DAYS: {
