@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { topicNames, type WriteCommand } from '@pg2ddb/contracts';
+import { redactDeadLetter, topicNames, type WriteCommand } from '@pg2ddb/contracts';
 import { DynamoErrorCode, persistCommands, TombstoneTables } from '@pg2ddb/dynamo';
 import { errorCode, errorMessage, isRetriable, type RetryEvent } from '@pg2ddb/errors';
 import { buildDeadLetter, sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
@@ -155,7 +155,8 @@ export class WriteBatchHandler {
   }
 
   private deadLetter(batch: IncomingBatch, message: IncomingBatch['messages'][number], code: string, reason: string): Message {
-    const letter = buildDeadLetter('writer', { code, message: reason }, { topic: batch.topic, partition: batch.partition, message });
+    const built = buildDeadLetter('writer', { code, message: reason }, { topic: batch.topic, partition: batch.partition, message });
+    const letter = this.config.PG2DDB_REDACT_VALUES ? redactDeadLetter(built) : built;
     return { key: message.key, value: JSON.stringify(letter) };
   }
 }
