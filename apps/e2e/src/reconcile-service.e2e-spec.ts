@@ -12,6 +12,7 @@ import { runCliAsync } from './cli-support';
 // its metrics and run history in pg2ddb.reconciliation_runs; and the token never reaches its log.
 const examples = join(__dirname, '../../../examples/payments');
 const TOKEN = `e2e-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+const REPAIR_TOKEN = `e2e-repair-${Math.random().toString(36).slice(2)}-${Date.now()}`;
 
 describe('the reconciler service', () => {
   let pipeline: TestPipeline;
@@ -34,6 +35,7 @@ describe('the reconciler service', () => {
         PG2DDB_RECONCILE_SCHEDULE: 'false',
         PG2DDB_RECONCILE_ENDPOINT: 'true',
         PG2DDB_RECONCILER_TOKEN: TOKEN,
+        PG2DDB_REPAIR_TOKEN: REPAIR_TOKEN,
       },
       logFile(),
     );
@@ -76,8 +78,9 @@ describe('the reconciler service', () => {
     const [run] = await latestReconciliationRuns(pipeline.pg, pipeline.names.prefix);
     expect(run).toMatchObject({ runId: report.runId, entity: 'Payment', mode: 'full', status: 'succeeded', checked: 25, matched: 24, missing: 1, consistencyRate: 0.96 });
 
-    // Repair on demand, then a clean run.
-    const repaired = (await (await post({ mode: 'full', repair: true }, TOKEN)).json()) as ReconcileReport;
+    // Repair on demand (a permission of its own: the admin token is refused it), then a clean run.
+    expect((await post({ mode: 'full', repair: true }, TOKEN)).status).toBe(403);
+    const repaired = (await (await post({ mode: 'full', repair: true }, REPAIR_TOKEN)).json()) as ReconcileReport;
     expect(repaired.entities[0]!.repair).toMatchObject({ put: 1, deleted: 0 });
     await eventually(async () => expect(await pipeline.item(keyOf(victim))).toBeDefined());
     const clean = (await (await post({ mode: 'sample', sampleSize: 25 }, TOKEN)).json()) as ReconcileReport;
@@ -120,5 +123,6 @@ describe('the reconciler service', () => {
     const log = readFileSync(logFile(), 'utf8');
     expect(log.length).toBeGreaterThan(0);
     expect(log).not.toContain(TOKEN);
+    expect(log).not.toContain(REPAIR_TOKEN);
   });
 });

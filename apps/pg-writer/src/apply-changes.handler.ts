@@ -1,6 +1,6 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { topicNames, type AttributeMap } from '@pg2ddb/contracts';
+import { redactDeadLetter, topicNames, type AttributeMap } from '@pg2ddb/contracts';
 import { buildDeadLetter, type IncomingBatch } from '@pg2ddb/kafka';
 import { entityItemToRow, rowKeyOf, type InverseMapping } from '@pg2ddb/mapping';
 import { applyInboundChanges, type InboundRow } from '@pg2ddb/postgres';
@@ -65,7 +65,8 @@ export class ApplyChangesHandler {
   }
 
   private deadLetter(batch: IncomingBatch, message: IncomingBatch['messages'][number], code: string, reason: string): Message {
-    const letter = buildDeadLetter('pg-writer', { code, message: reason }, { topic: batch.topic, partition: batch.partition, message });
+    const built = buildDeadLetter('pg-writer', { code, message: reason }, { topic: batch.topic, partition: batch.partition, message });
+    const letter = this.config.PG2DDB_REDACT_VALUES ? redactDeadLetter(built) : built;
     return { key: message.key, value: JSON.stringify(letter) };
   }
 }

@@ -1,7 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
-import { Body, ConflictException, Controller, HttpCode, Inject, Post, Headers, UnauthorizedException, BadRequestException } from '@nestjs/common';
+import { Body, ConflictException, Controller, ForbiddenException, HttpCode, Inject, Post, Headers, UnauthorizedException, BadRequestException } from '@nestjs/common';
 import type { ReconcileReport } from '@pg2ddb/reconcile';
 
+import { adminPermission } from './admin-auth';
 import type { ReconcilerConfig } from './reconciler-config';
 import { ReconciliationBusyError, ReconciliationService, type OnDemandRequest } from './reconciliation.service';
 import { RECONCILER_CONFIG } from './tokens';
@@ -10,40 +10,33 @@ const MODES = ['count', 'sample', 'full', 'recent'] as const;
 
 /**
  * `POST /reconcile` — an on-demand run, authenticated with `Authorization: Bearer <token>`
- * (PG2DDB_RECONCILER_TOKEN). Registered only when the endpoint is enabled and a token is set.
+ * (PG2DDB_RECONCILER_TOKEN; a run that repairs needs PG2DDB_REPAIR_TOKEN, else 403). Registered
+ * only when the endpoint is enabled and a token is set.
  * Body (all optional): `{ "mode": "full", "entities": ["Payment"], "sampleSize": 100, "repair": false }`.
  * Answers with the run's report once it is done (409 while another run is going).
  */
 @Controller('reconcile')
 export class ReconcileController {
-  private readonly token: Buffer;
-
   constructor(
-    @Inject(RECONCILER_CONFIG) config: ReconcilerConfig,
+    @Inject(RECONCILER_CONFIG) private readonly config: ReconcilerConfig,
     private readonly reconciliation: ReconciliationService,
-  ) {
-    this.token = Buffer.from(config.PG2DDB_RECONCILER_TOKEN ?? '');
-  }
+  ) {}
 
   @Post()
   @HttpCode(200)
   async reconcile(@Headers('authorization') authorization: string | undefined, @Body() body: unknown): Promise<ReconcileReport> {
-    if (!this.authorized(authorization)) throw new UnauthorizedException('a valid bearer token is required');
+    const permission = adminPermission(authorization, { admin: this.config.PG2DDB_RECONCILER_TOKEN, repair: this.config.PG2DDB_REPAIR_TOKEN });
+    if (permission === 'none') throw new UnauthorizedException('a valid bearer token is required');
     const request = parseRequest(body);
+    if ((request.repair ?? this.config.PG2DDB_RECONCILE_REPAIR) && permission !== 'repair') {
+      throw new ForbiddenException('repair needs the repair token (PG2DDB_REPAIR_TOKEN); send "repair": false to compare only');
+    }
     try {
       return await this.reconciliation.run(request);
     } catch (error) {
       if (error instanceof ReconciliationBusyError) throw new ConflictException(error.message);
       throw error;
     }
-  }
-
-  private authorized(header: string | undefined): boolean {
-    const match = /^Bearer (.+)$/.exec(header ?? '');
-    if (!match || this.token.length === 0) return false;
-    const given = Buffer.from(match[1]!);
-    // Constant time, so the comparison does not leak how much of a guess was right.
-    return given.length === this.token.length && timingSafeEqual(given, this.token);
   }
 }
 

@@ -36,6 +36,12 @@ export const reconcilerEnv = {
   PG2DDB_CONNECT_PASSWORD: connectEnv.PG2DDB_CONNECT_PASSWORD,
   PG2DDB_RECONCILE_ENDPOINT: { description: 'serve POST /reconcile (needs PG2DDB_RECONCILER_TOKEN)', default: false, parse: bool } as EnvVar<boolean>,
   PG2DDB_RECONCILER_TOKEN: { description: 'bearer token of POST /reconcile (at least 16 characters)', secret: true, default: undefined, parse: string } as EnvVar<string | undefined>,
+  PG2DDB_REPAIR_TOKEN: {
+    description: 'bearer token that may also repair (a run with repair); the PG2DDB_RECONCILER_TOKEN alone is refused repair (403). At least 16 characters',
+    secret: true,
+    default: undefined,
+    parse: string,
+  } as EnvVar<string | undefined>,
 };
 
 export type ReconcilerConfig = ReturnType<typeof readReconcilerConfig>;
@@ -49,6 +55,12 @@ export function readReconcilerConfig(env: Record<string, string | undefined> = p
   }
   if (config.PG2DDB_RECONCILER_TOKEN !== undefined && config.PG2DDB_RECONCILER_TOKEN.length < 16) {
     problems.push('PG2DDB_RECONCILER_TOKEN=*** is invalid: use at least 16 characters');
+  }
+  if (config.PG2DDB_REPAIR_TOKEN !== undefined && config.PG2DDB_REPAIR_TOKEN.length < 16) {
+    problems.push('PG2DDB_REPAIR_TOKEN=*** is invalid: use at least 16 characters');
+  }
+  if (config.PG2DDB_REPAIR_TOKEN !== undefined && config.PG2DDB_REPAIR_TOKEN === config.PG2DDB_RECONCILER_TOKEN) {
+    problems.push('PG2DDB_REPAIR_TOKEN=*** must differ from PG2DDB_RECONCILER_TOKEN: repair is a separate permission');
   }
   if (config.PG2DDB_RECONCILE_MODE === 'recent' && !config.PG2DDB_RECONCILE_RECENT_COLUMN) {
     problems.push('PG2DDB_RECONCILE_MODE=recent needs PG2DDB_RECONCILE_RECENT_COLUMN');

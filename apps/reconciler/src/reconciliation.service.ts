@@ -89,6 +89,7 @@ export class ReconciliationService implements OnApplicationBootstrap, OnApplicat
         topicPrefix: config.PG2DDB_TOPIC_PREFIX,
         history: config.PG2DDB_RECONCILE_HISTORY,
         sourceEpoch: config.PG2DDB_SOURCE_EPOCH,
+        redactValues: config.PG2DDB_REDACT_VALUES,
         ...(config.PG2DDB_SLOT_NAME ? { slot: config.PG2DDB_SLOT_NAME } : {}),
       },
       request,

@@ -1,6 +1,6 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { snapshotSweepKey, topicNames, writeCommandKey, type WriteCommand } from '@pg2ddb/contracts';
+import { redactDeadLetter, snapshotSweepKey, topicNames, writeCommandKey, type WriteCommand } from '@pg2ddb/contracts';
 import { itemSize, MAX_ITEM_BYTES } from '@pg2ddb/dynamo';
 import { buildDeadLetter, sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
 import type { CompiledMapping } from '@pg2ddb/mapping';
@@ -21,6 +21,7 @@ export class ChangeBatchHandler {
   private readonly logger = new Logger(ChangeBatchHandler.name);
   private readonly topics: ReturnType<typeof topicNames>;
   private readonly sourceEpoch: number;
+  private readonly redactValues: boolean;
 
   constructor(
     @Inject(TRANSFORMER_CONFIG) config: TransformerConfig,
@@ -30,6 +31,7 @@ export class ChangeBatchHandler {
   ) {
     this.topics = topicNames(config.PG2DDB_TOPIC_PREFIX);
     this.sourceEpoch = config.PG2DDB_SOURCE_EPOCH;
+    this.redactValues = config.PG2DDB_REDACT_VALUES;
   }
 
   @EventPattern('changes')
@@ -49,8 +51,10 @@ export class ChangeBatchHandler {
         skipped++;
       } else if (outcome.kind === 'dead') {
         this.metrics.events.inc({ outcome: 'dead_lettered' });
-        this.logger.warn(`dead-lettered: ${outcome.code} ${outcome.message}`, { topic: batch.topic, partition: batch.partition, offset: message.offset });
-        dead.push(this.deadLetter(batch, message, outcome));
+        const letter = this.deadLetter(batch, message, outcome);
+        // The letter's reason, redacted when PG2DDB_REDACT_VALUES is on: a log line must not carry what the letter hides.
+        this.logger.warn(`dead-lettered: ${outcome.code} ${letter.reason}`, { topic: batch.topic, partition: batch.partition, offset: message.offset });
+        dead.push(letter.message);
       } else {
         const values = outcome.commands.map((command) => JSON.stringify(command));
         // A command's JSON is never smaller in UTF-8 than the item DynamoDB would count, and a
@@ -58,7 +62,7 @@ export class ChangeBatchHandler {
         const tooLarge = values.some((value) => value.length * 3 > MAX_ITEM_BYTES) ? oversizedItem(outcome.commands) : undefined;
         if (tooLarge !== undefined) {
           this.metrics.events.inc({ outcome: 'dead_lettered' });
-          dead.push(this.deadLetter(batch, message, { code: 'TRANSFORMER_ITEM_TOO_LARGE', message: tooLarge.reason, details: tooLarge.details }));
+          dead.push(this.deadLetter(batch, message, { code: 'TRANSFORMER_ITEM_TOO_LARGE', message: tooLarge.reason, details: tooLarge.details }).message);
           continue;
         }
         mapped++;
@@ -79,9 +83,10 @@ export class ChangeBatchHandler {
     if (topicMessages.length > 0) await sendInChunks(this.producer, topicMessages);
   }
 
-  private deadLetter(batch: IncomingBatch, message: KafkaMessage, failure: { code: string; message: string; details?: Record<string, unknown> }): Message {
-    const letter = buildDeadLetter('transformer', failure, { topic: batch.topic, partition: batch.partition, message });
-    return { key: message.key, value: JSON.stringify(letter) };
+  private deadLetter(batch: IncomingBatch, message: KafkaMessage, failure: { code: string; message: string; details?: Record<string, unknown> }): { message: Message; reason: string } {
+    const built = buildDeadLetter('transformer', failure, { topic: batch.topic, partition: batch.partition, message });
+    const letter = this.redactValues ? redactDeadLetter(built) : built;
+    return { message: { key: message.key, value: JSON.stringify(letter) }, reason: letter.message };
   }
 }
 

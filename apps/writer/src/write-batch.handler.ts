@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { topicNames } from '@pg2ddb/contracts';
+import { redactDeadLetter, topicNames } from '@pg2ddb/contracts';
 import { persistCommands, TombstoneTables, type PersistOptions } from '@pg2ddb/dynamo';
 import type { RetryEvent } from '@pg2ddb/errors';
 import { batchCoordinates, buildDeadLetter, sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
@@ -146,7 +146,8 @@ export class WriteBatchHandler {
   }
 
   private deadLetter(batch: IncomingBatch, message: KafkaMessage, code: string, reason: string): Message {
-    const letter = buildDeadLetter('writer', { code, message: reason }, { topic: batch.topic, partition: batch.partition, message });
+    const built = buildDeadLetter('writer', { code, message: reason }, { topic: batch.topic, partition: batch.partition, message });
+    const letter = this.config.PG2DDB_REDACT_VALUES ? redactDeadLetter(built) : built;
     return { key: message.key, value: JSON.stringify(letter) };
   }
 }

@@ -15,6 +15,7 @@ export const writerEnv = {
   PG2DDB_HTTP_HOST: serviceEnv.PG2DDB_HTTP_HOST,
   PG2DDB_LOG_FORMAT: serviceEnv.PG2DDB_LOG_FORMAT,
   PG2DDB_LOG_LEVEL: serviceEnv.PG2DDB_LOG_LEVEL,
+  PG2DDB_REDACT_VALUES: serviceEnv.PG2DDB_REDACT_VALUES,
   PG2DDB_WRITER_CONCURRENCY: { description: 'DynamoDB requests in flight per partition batch', default: 8, parse: int(1, 1024) },
   PG2DDB_WRITER_PARTITIONS_CONCURRENTLY: { description: 'write-topic partitions processed at once', default: 4, parse: int(1, 256) },
   PG2DDB_WRITER_MAX_ATTEMPTS: {

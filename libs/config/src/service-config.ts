@@ -107,6 +107,11 @@ export const serviceEnv = {
     default: '0.0.0.0',
     parse: string,
   } as EnvVar<string>,
+  PG2DDB_REDACT_VALUES: {
+    description: 'redact row values in dead letters, drift events and logs (keys, column and attribute names stay; dlq replay re-reads originals)',
+    default: false,
+    parse: parsers.bool,
+  } as EnvVar<boolean>,
   PG2DDB_LOG_FORMAT: { description: 'json (production) or pretty (local)', default: 'json', parse: oneOf('json', 'pretty') } as EnvVar<'json' | 'pretty'>,
   PG2DDB_LOG_LEVEL: { description: 'error, warn, log, debug or verbose', default: 'log', parse: oneOf('error', 'warn', 'log', 'debug', 'verbose') } as EnvVar<'error' | 'warn' | 'log' | 'debug' | 'verbose'>,
 };

@@ -25,6 +25,13 @@ export interface DeadLetter {
      * topic's retention keeps it); `dlq replay` re-reads it from there.
      */
     truncated?: { valueBytes: number; keptChars: number; rest: string };
+    /**
+     * Set when row values were redacted (`PG2DDB_REDACT_VALUES`): `value` keeps the structure,
+     * column and attribute names with every value `[redacted]` (null when the original was not
+     * JSON); `key` is the original's. `dlq replay` re-reads the whole message from
+     * topic/partition/offset.
+     */
+    redacted?: { valueBytes: number; rest: string };
   };
   /** Structured context (entity, column, value) when the stage had it. */
   details?: Record<string, unknown>;

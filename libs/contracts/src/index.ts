@@ -24,3 +24,4 @@ export {
 export { RESERVED_ATTRIBUTES, type GsiSpec, type KeyAttribute, type TableSpec } from './table-spec';
 export { checkWriteCommand } from './write-command-check';
 export { checkSnapshotSweep, isSnapshotSweep, snapshotSweepKey, type SnapshotSweep } from './snapshot-sweep';
+export { REDACTED, redactDeadLetter, redactDriftEvent, redactMessageValue, redactText } from './value-redaction';

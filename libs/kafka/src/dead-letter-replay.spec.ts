@@ -36,4 +36,12 @@ describe('replayTarget', () => {
     });
     expect(replayTarget(letter('writer', 'p.writes', null), 'p', { partition: 0, offset: '1' })).toEqual({ unsupported: 'the original message had no value' });
   });
+
+  it('still targets a redacted letter whose value is gone (not JSON): the caller re-reads the original', () => {
+    const redacted = { ...letter('transformer', 'p.public.payments', null) };
+    redacted.original = { ...redacted.original, redacted: { valueBytes: 12, rest: 'at p.public.payments/2/7' } };
+    const target = replayTarget(redacted, 'p', { partition: 0, offset: '1' });
+    expect('topic' in target && target.topic).toBe('p.public.payments');
+    expect('message' in target && target.message.key).toEqual(Buffer.from('k'));
+  });
 });

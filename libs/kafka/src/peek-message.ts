@@ -2,7 +2,8 @@ import type { Kafka } from 'kafkajs';
 
 /**
  * Reads the one message at `offset` of a topic partition and resolves its timestamp (ms) and
- * value, or undefined when the offset holds nothing within the timeout. Uses a throw-away
+ * value, or undefined when the offset holds nothing within the timeout or no longer exists (a
+ * consumer seeking below the log start is reset to the earliest message: that one is not it). Uses a throw-away
  * consumer group that is deleted afterwards, so no service's committed offsets are touched.
  */
 export async function peekMessage(
@@ -24,6 +25,14 @@ export async function peekMessage(
         autoCommit: false,
         eachMessage: async ({ partition: p, message }) => {
           if (p !== partition || found) return;
+          if (message.offset !== offset) {
+            // Retention removed it: the log starts after it.
+            if (BigInt(message.offset) > BigInt(offset)) {
+              clearTimeout(timer);
+              resolve();
+            }
+            return;
+          }
           found = { timestamp: Number(message.timestamp), value: message.value };
           clearTimeout(timer);
           resolve();

@@ -98,11 +98,12 @@ export async function replayDeadLetters(
       }
       let message = target.message;
       const { original } = entry.letter;
-      if (original.truncated) {
-        // The letter carries only the start of a large original: re-read the whole of it.
+      if (original.truncated || original.redacted) {
+        // The letter carries only the start of a large original, or its values redacted: re-read the whole of it.
         const whole = await peekMessage(kafka, original.topic, original.partition, original.offset);
         if (!whole || whole.value === null) {
-          skipped.push({ position, reason: `the letter holds only the start of the original, and ${original.topic}/${original.partition}/${original.offset} no longer has it (retention)` });
+          const holds = original.redacted ? 'the letter is redacted (PG2DDB_REDACT_VALUES)' : 'the letter holds only the start of the original';
+          skipped.push({ position, reason: `${holds}, and ${original.topic}/${original.partition}/${original.offset} no longer has it (expired from the topic: retention); it cannot be replayed` });
           continue;
         }
         message = { ...message, value: whole.value };

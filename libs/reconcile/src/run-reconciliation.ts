@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { changeTopic, topicNames, writeCommandKey, type DriftEvent, type DriftSummary, type ReconcileMode } from '@pg2ddb/contracts';
+import { changeTopic, redactDriftEvent, topicNames, writeCommandKey, type DriftEvent, type DriftSummary, type ReconcileMode } from '@pg2ddb/contracts';
 import { countItems } from '@pg2ddb/dynamo';
 import { defaultSlotName } from '@pg2ddb/kafka';
 import type { CompiledEntity, CompiledMapping } from '@pg2ddb/mapping';
@@ -33,6 +33,8 @@ export interface ReconcileContext {
   history?: boolean;
   /** The source epoch (PG2DDB_SOURCE_EPOCH) the transformer stamps into versions; repairs use it too. */
   sourceEpoch?: number;
+  /** PG2DDB_REDACT_VALUES: drift events (published and reported) carry attribute names and keys, not values. */
+  redactValues?: boolean;
 }
 
 /** What to run. */
@@ -188,7 +190,8 @@ async function compareOne(context: ReconcileContext, request: ReconcileRequest, 
 
   const finishedAt = new Date();
   const detectedAt = finishedAt.toISOString();
-  const drift = confirmed.map((candidate) => driftEvent(view, candidate, runId, request.mode, detectedAt));
+  const events = confirmed.map((candidate) => driftEvent(view, candidate, runId, request.mode, detectedAt));
+  const drift = context.redactValues ? events.map(redactDriftEvent) : events;
   const byKind = (kind: DriftEvent['kind']) => drift.filter((event) => event.kind === kind).length;
   // A row whose change sits in the DLQ exists only there: it was checked and is not consistent.
   const deadLettered = compared.unmappable;

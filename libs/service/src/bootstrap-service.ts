@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomTransportStrategy } from '@nestjs/microservices';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { exitWithParent } from './exit-with-parent';
 import { StructuredLogger } from './structured-logger';
 
@@ -14,14 +15,21 @@ export interface ServiceBootstrap {
   httpHost?: string;
   /** Builds the Kafka transport once the application context exists (none for producer-only services). */
   transport?: (app: INestApplication) => CustomTransportStrategy;
+  /** Largest JSON request body accepted (default MAX_REQUEST_BODY_BYTES); larger ones get 413. */
+  maxBodyBytes?: number;
 }
+
+/** The admin endpoints take small JSON objects: anything larger is refused before it is parsed. */
+export const MAX_REQUEST_BODY_BYTES = 16 * 1024;
 
 /**
  * Starts a pg2ddb service: the HTTP side (health, metrics) and the Kafka transport, with graceful
  * shutdown on SIGINT/SIGTERM so in-flight batches finish and offsets are committed.
  */
 export async function bootstrapService(options: ServiceBootstrap): Promise<INestApplication> {
-  const app = await NestFactory.create(options.module, { logger: options.logger, abortOnError: false });
+  // Only a JSON parser, with an explicit limit (Nest's default parsers also take url-encoded bodies of 100 kB).
+  const app = await NestFactory.create<NestExpressApplication>(options.module, { logger: options.logger, abortOnError: false, bodyParser: false });
+  app.useBodyParser('json', { limit: options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES });
   app.enableShutdownHooks();
   if (options.transport) {
     app.connectMicroservice({ strategy: options.transport(app) }, { inheritAppConfig: true });

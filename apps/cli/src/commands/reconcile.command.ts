@@ -1,4 +1,4 @@
-import { readEnv, sourceEnv } from '@pg2ddb/config';
+import { readEnv, serviceEnv, sourceEnv } from '@pg2ddb/config';
 import type { ReconcileMode } from '@pg2ddb/contracts';
 import { migratePg2ddbSchema } from '@pg2ddb/postgres';
 import { compileInverse } from '@pg2ddb/mapping';
@@ -84,7 +84,7 @@ exit: 0 in sync, 1 drift confirmed (or in flight), 2 usage, 3 a dependency unrea
       await migratePg2ddbSchema(context.pg, settings.postgres(env));
       await producer.connect();
       const report = await runReconciliation(
-        { pg: context.pg, dynamo: context.dynamo, kafka: context.kafka, producer, mapping: context.mapping, topicPrefix: context.prefix, slot: context.slot, history: true, sourceEpoch: readEnv(sourceEnv, env).PG2DDB_SOURCE_EPOCH },
+        { pg: context.pg, dynamo: context.dynamo, kafka: context.kafka, producer, mapping: context.mapping, topicPrefix: context.prefix, slot: context.slot, history: true, sourceEpoch: readEnv(sourceEnv, env).PG2DDB_SOURCE_EPOCH, redactValues: readEnv({ PG2DDB_REDACT_VALUES: serviceEnv.PG2DDB_REDACT_VALUES }, env).PG2DDB_REDACT_VALUES },
         {
           mode: mode as ReconcileMode,
           ...(target === 'all' ? {} : { entities: [target] }),

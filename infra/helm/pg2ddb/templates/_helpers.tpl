@@ -95,6 +95,8 @@ app.kubernetes.io/version: {{ include "pg2ddb.imageTag" (dict "root" .root "imag
   value: {{ .root.Values.topicPrefix | quote }}
 - name: PG2DDB_LOG_FORMAT
   value: json
+- name: PG2DDB_REDACT_VALUES
+  value: {{ .root.Values.redactValues | default false | toString | quote }}
 - name: AWS_REGION
   value: {{ .root.Values.aws.region | quote }}
 {{- with .root.Values.aws.dynamoEndpoint }}
