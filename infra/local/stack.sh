@@ -623,6 +623,9 @@ pg_bootstrap() {
   as_pg "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCK" -p "$PG_PORT" -U "$PG_SUPERUSER" -d postgres >/dev/null <<EOF
 SELECT 'CREATE ROLE $PG_USER LOGIN REPLICATION' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PG_USER') \gexec
 ALTER ROLE $PG_USER WITH LOGIN REPLICATION PASSWORD '$pw';
+-- lets the admin (cli) see other roles' sessions in pg_stat_activity: connector apply names the
+-- backend whose open transaction blocks the connector's slot creation (not a superuser)
+GRANT pg_read_all_stats TO $PG_USER;
 SELECT 'CREATE DATABASE $PG_DB OWNER $PG_USER' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$PG_DB') \gexec
 ALTER DATABASE $PG_DB OWNER TO $PG_USER;
 SELECT 'CREATE ROLE $PG_CONNECTOR_USER LOGIN REPLICATION' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PG_CONNECTOR_USER') \gexec

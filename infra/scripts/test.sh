@@ -20,6 +20,8 @@ bash infra/alerts/test-rules.sh || status=1
 bash infra/scripts/prom-tools.sh all || status=1
 echo "== end-to-end tests (real PostgreSQL, Kafka, Kafka Connect + Debezium, the moto DynamoDB emulator)"
 npx nx run e2e:e2e --outputStyle=stream || status=1
+echo "== end-to-end tests that disturb a shared part of the stack, one at a time (*.isolated-spec.ts)"
+npx nx run e2e:isolated --outputStyle=stream || status=1
 node infra/scripts/test-summary.js tmp/test-results || status=1
 echo "test suite finished in $(( $(date +%s) - start ))s"
 exit $status
