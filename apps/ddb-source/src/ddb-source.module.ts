@@ -3,13 +3,13 @@ import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { createStreamsClient } from '@pg2ddb/dynamo';
 import type { CompiledMapping } from '@pg2ddb/mapping';
-import { dynamoClientProvider, ServiceModule } from '@pg2ddb/service';
+import { dynamoClientProvider, KAFKA_PRODUCER, kafkaProducerProvider, ServiceModule } from '@pg2ddb/service';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 
 import type { DdbSourceConfig } from './ddb-source-config';
 import { DdbSourceRunner } from './ddb-source.runner';
-import { DDB_SOURCE_CONFIG, DYNAMO_CLIENT, KAFKA_PRODUCER, MAPPING, PG_POOL, STREAMS_CLIENT } from './tokens';
+import { DDB_SOURCE_CONFIG, DYNAMO_CLIENT, MAPPING, PG_POOL, STREAMS_CLIENT } from './tokens';
 
 /** Wires the DynamoDB source: DynamoDB and Streams clients, the producer, the checkpoint pool and the runner. */
 @Module({})
@@ -31,14 +31,7 @@ export class DdbSourceModule implements OnApplicationShutdown {
         { provide: PG_POOL, useValue: pool },
         dynamoClientProvider(DYNAMO_CLIENT, { endpoint: config.PG2DDB_DYNAMO_ENDPOINT, region: config.AWS_REGION, maxAttempts: 3, requestTimeoutMs: 15_000 }),
         { provide: STREAMS_CLIENT, useFactory: () => createStreamsClient({ ...(config.PG2DDB_DYNAMO_ENDPOINT ? { endpoint: config.PG2DDB_DYNAMO_ENDPOINT } : {}), region: config.AWS_REGION, maxAttempts: 3 }) },
-        {
-          provide: KAFKA_PRODUCER,
-          useFactory: async () => {
-            const producer = kafka.producer({ maxInFlightRequests: 1, idempotent: true });
-            await producer.connect();
-            return producer;
-          },
-        },
+        kafkaProducerProvider(kafka, { idempotent: true }),
         DdbSourceRunner,
       ],
     };

@@ -6,12 +6,13 @@ import { describeShards, ensureStream, readShardRecords, runInitialScan, scanSeg
 import { errorCode, errorMessage, isRetriable } from '@pg2ddb/errors';
 import type { CompiledMapping } from '@pg2ddb/mapping';
 import { loadDirections, loadSourcePositions, saveSourcePosition, type EntityDirection } from '@pg2ddb/postgres';
+import { KAFKA_PRODUCER } from '@pg2ddb/service';
 import type { ShardPosition } from '@pg2ddb/sync';
 import type { Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 
 import type { DdbSourceConfig } from './ddb-source-config';
-import { DDB_SOURCE_CONFIG, DYNAMO_CLIENT, KAFKA_PRODUCER, MAPPING, PG_POOL, STREAMS_CLIENT } from './tokens';
+import { DDB_SOURCE_CONFIG, DYNAMO_CLIENT, MAPPING, PG_POOL, STREAMS_CLIENT } from './tokens';
 
 const DIRECTION_CHECK_MS = 2000;
 const MAX_BACKOFF_MS = 10_000;

@@ -3,5 +3,4 @@ export const DDB_SOURCE_CONFIG = Symbol('DDB_SOURCE_CONFIG');
 export const MAPPING = Symbol('MAPPING');
 export const DYNAMO_CLIENT = Symbol('DYNAMO_CLIENT');
 export const STREAMS_CLIENT = Symbol('STREAMS_CLIENT');
-export const KAFKA_PRODUCER = Symbol('KAFKA_PRODUCER');
 export const PG_POOL = Symbol('PG_POOL');

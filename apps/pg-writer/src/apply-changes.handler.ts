@@ -4,12 +4,13 @@ import { redactDeadLetter, topicNames, type AttributeMap } from '@pg2ddb/contrac
 import { buildDeadLetter, type IncomingBatch } from '@pg2ddb/kafka';
 import { entityItemToRow, rowKeyOf, type InverseMapping } from '@pg2ddb/mapping';
 import { applyInboundChanges, type InboundRow } from '@pg2ddb/postgres';
+import { KAFKA_PRODUCER } from '@pg2ddb/service';
 import type { Message, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 
 import { decodeDdbChanges } from './decode-ddb-changes';
 import type { PgWriterConfig } from './pg-writer-config';
-import { INVERSE_MAPPING, KAFKA_PRODUCER, PG_POOL, PG_WRITER_CONFIG } from './tokens';
+import { INVERSE_MAPPING, PG_POOL, PG_WRITER_CONFIG } from './tokens';
 
 /**
  * Applies one partition batch of DynamoDB changes to PostgreSQL: decode → inverse mapping → one

@@ -1,13 +1,13 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { InverseMapping } from '@pg2ddb/mapping';
 import { createPgPool } from '@pg2ddb/postgres';
-import { ServiceModule } from '@pg2ddb/service';
+import { KAFKA_PRODUCER, kafkaProducerProvider, ServiceModule } from '@pg2ddb/service';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 
 import { ApplyChangesHandler } from './apply-changes.handler';
 import type { PgWriterConfig } from './pg-writer-config';
-import { INVERSE_MAPPING, KAFKA_PRODUCER, PG_POOL, PG_WRITER_CONFIG } from './tokens';
+import { INVERSE_MAPPING, PG_POOL, PG_WRITER_CONFIG } from './tokens';
 
 /** Wires the PostgreSQL writer: pool, DLQ producer, inverse mapping and the batch handler. */
 @Module({})
@@ -26,14 +26,7 @@ export class PgWriterModule implements OnApplicationShutdown {
         { provide: PG_WRITER_CONFIG, useValue: config },
         { provide: INVERSE_MAPPING, useValue: inverse },
         { provide: PG_POOL, useValue: pool },
-        {
-          provide: KAFKA_PRODUCER,
-          useFactory: async () => {
-            const producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: true });
-            await producer.connect();
-            return producer;
-          },
-        },
+        kafkaProducerProvider(kafka),
       ],
     };
   }

@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { CompiledMapping } from '@pg2ddb/mapping';
 import { createPgPool, migratePg2ddbSchema, pgSsl } from '@pg2ddb/postgres';
-import { cachedProbe, dynamoClientProvider, Readiness, ServiceModule } from '@pg2ddb/service';
+import { cachedProbe, dynamoClientProvider, KAFKA_PRODUCER, kafkaProducerProvider, Readiness, ServiceModule } from '@pg2ddb/service';
 import { connectorName } from '@pg2ddb/kafka';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
@@ -11,7 +11,7 @@ import { ReconcileController } from './reconcile.controller';
 import type { ReconcilerConfig } from './reconciler-config';
 import { ReconciliationService } from './reconciliation.service';
 import { SourceHealthMetrics } from './source-health-metrics';
-import { COMPILED_MAPPING, DYNAMO_CLIENT, KAFKA, KAFKA_PRODUCER, PG_POOL, RECONCILER_CONFIG } from './tokens';
+import { COMPILED_MAPPING, DYNAMO_CLIENT, KAFKA, PG_POOL, RECONCILER_CONFIG } from './tokens';
 
 /** Wires the reconciler: Postgres pool, DynamoDB client, drift producer, the scheduled and on-demand runs, the source-health metrics. */
 @Module({})
@@ -68,14 +68,7 @@ export class ReconcilerModule implements OnApplicationShutdown {
             ),
         },
         dynamoClientProvider(DYNAMO_CLIENT, { endpoint: config.PG2DDB_DYNAMO_ENDPOINT, region: config.AWS_REGION }),
-        {
-          provide: KAFKA_PRODUCER,
-          useFactory: async () => {
-            const producer = kafka.producer({ allowAutoTopicCreation: true });
-            await producer.connect();
-            return producer;
-          },
-        },
+        kafkaProducerProvider(kafka, { ordered: false }),
       ],
     };
   }

@@ -3,13 +3,14 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { ReconcileMode } from '@pg2ddb/contracts';
 import type { CompiledMapping } from '@pg2ddb/mapping';
 import { runReconciliation, type ReconcileReport, type ReconcileRequest } from '@pg2ddb/reconcile';
+import { KAFKA_PRODUCER } from '@pg2ddb/service';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { Registry } from 'prom-client';
 
 import type { ReconcilerConfig } from './reconciler-config';
 import { ReconcilerMetrics } from './reconciler-metrics';
-import { COMPILED_MAPPING, DYNAMO_CLIENT, KAFKA, KAFKA_PRODUCER, PG_POOL, RECONCILER_CONFIG } from './tokens';
+import { COMPILED_MAPPING, DYNAMO_CLIENT, KAFKA, PG_POOL, RECONCILER_CONFIG } from './tokens';
 
 /** A run was asked for while another one is going: runs never overlap. */
 export class ReconciliationBusyError extends Error {}

@@ -4,4 +4,3 @@ export const COMPILED_MAPPING = Symbol('COMPILED_MAPPING');
 export const PG_POOL = Symbol('PG_POOL');
 export const DYNAMO_CLIENT = Symbol('DYNAMO_CLIENT');
 export const KAFKA = Symbol('KAFKA');
-export const KAFKA_PRODUCER = Symbol('KAFKA_PRODUCER');

@@ -4,8 +4,9 @@ import { redactDeadLetter, snapshotSweepKey, topicNames, writeCommandKey, type W
 import { itemSize, MAX_ITEM_BYTES } from '@pg2ddb/dynamo';
 import { buildDeadLetter, sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
 import type { CompiledMapping } from '@pg2ddb/mapping';
+import { KAFKA_PRODUCER } from '@pg2ddb/service';
 import type { KafkaMessage, Message, Producer } from 'kafkajs';
-import { COMPILED_MAPPING, KAFKA_PRODUCER, TRANSFORMER_CONFIG } from './tokens';
+import { COMPILED_MAPPING, TRANSFORMER_CONFIG } from './tokens';
 import type { TransformerConfig } from './transformer-config';
 import { TransformerMetrics } from './transformer-metrics';
 import { transformMessage } from './transform-message';

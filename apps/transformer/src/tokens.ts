@@ -1,4 +1,3 @@
 /** Nest injection tokens of the transformer. */
 export const TRANSFORMER_CONFIG = Symbol('TRANSFORMER_CONFIG');
 export const COMPILED_MAPPING = Symbol('COMPILED_MAPPING');
-export const KAFKA_PRODUCER = Symbol('KAFKA_PRODUCER');

@@ -1,10 +1,10 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { CompiledMapping } from '@pg2ddb/mapping';
-import { ServiceModule } from '@pg2ddb/service';
+import { KAFKA_PRODUCER, kafkaProducerProvider, ServiceModule } from '@pg2ddb/service';
 import type { Kafka, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { ChangeBatchHandler } from './change-batch.handler';
-import { COMPILED_MAPPING, KAFKA_PRODUCER, TRANSFORMER_CONFIG } from './tokens';
+import { COMPILED_MAPPING, TRANSFORMER_CONFIG } from './tokens';
 import type { TransformerConfig } from './transformer-config';
 import { TransformerMetrics } from './transformer-metrics';
 
@@ -21,15 +21,7 @@ export class TransformerModule implements OnApplicationShutdown {
       providers: [
         { provide: TRANSFORMER_CONFIG, useValue: config },
         { provide: COMPILED_MAPPING, useValue: mapping },
-        {
-          provide: KAFKA_PRODUCER,
-          useFactory: async () => {
-            // One request in flight keeps each partition's commands in order across retries.
-            const producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: true });
-            await producer.connect();
-            return producer;
-          },
-        },
+        kafkaProducerProvider(kafka),
         { provide: TransformerMetrics, inject: [Registry], useFactory: (registry: Registry) => new TransformerMetrics(registry) },
       ],
     };

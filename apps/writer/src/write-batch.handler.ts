@@ -5,13 +5,14 @@ import { redactDeadLetter, topicNames } from '@pg2ddb/contracts';
 import { persistCommands, TombstoneTables, type PersistOptions } from '@pg2ddb/dynamo';
 import type { RetryEvent } from '@pg2ddb/errors';
 import { batchCoordinates, buildDeadLetter, sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
+import { KAFKA_PRODUCER } from '@pg2ddb/service';
 import type { StoredVersions } from '@pg2ddb/sync';
 import type { KafkaMessage, Message, Producer } from 'kafkajs';
 import { decodeCommands, type WriteScope } from './decode-commands';
 import { PartitionVersionCaches } from './partition-version-caches';
 import { SnapshotSweeper } from './snapshot-sweeper';
 import { sortOutcomes } from './sort-outcomes';
-import { DYNAMO_CLIENT, KAFKA_PRODUCER, WRITE_SCOPE, WRITER_CONFIG } from './tokens';
+import { DYNAMO_CLIENT, WRITE_SCOPE, WRITER_CONFIG } from './tokens';
 import type { WriterConfig } from './writer-config';
 import { WriterMetrics } from './writer-metrics';
 

@@ -1,10 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { dynamoClientProvider, ServiceModule } from '@pg2ddb/service';
+import { dynamoClientProvider, KAFKA_PRODUCER, kafkaProducerProvider, ServiceModule } from '@pg2ddb/service';
 import type { Kafka, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import type { WriteScope } from './decode-commands';
-import { DYNAMO_CLIENT, KAFKA_PRODUCER, WRITE_SCOPE, WRITER_CONFIG } from './tokens';
+import { DYNAMO_CLIENT, WRITE_SCOPE, WRITER_CONFIG } from './tokens';
 import { WriteBatchHandler } from './write-batch.handler';
 import type { WriterConfig } from './writer-config';
 import { WriterMetrics } from './writer-metrics';
@@ -31,14 +31,7 @@ export class WriterModule implements OnApplicationShutdown {
           maxAttempts: config.PG2DDB_DYNAMO_SDK_MAX_ATTEMPTS,
           requestTimeoutMs: config.PG2DDB_DYNAMO_REQUEST_TIMEOUT_MS,
         }),
-        {
-          provide: KAFKA_PRODUCER,
-          useFactory: async () => {
-            const producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: true });
-            await producer.connect();
-            return producer;
-          },
-        },
+        kafkaProducerProvider(kafka),
         { provide: WriterMetrics, inject: [Registry], useFactory: (registry: Registry) => new WriterMetrics(registry) },
       ],
     };

@@ -7,3 +7,4 @@ export { ServiceModule } from './service-module';
 export { StructuredLogger } from './structured-logger';
 export { dynamoClientProvider } from './dynamo-client.provider';
 export { watchBatchRetries } from './batch-retries';
+export { KAFKA_PRODUCER, kafkaProducerProvider, type KafkaProducerOptions } from './kafka-producer.provider';
