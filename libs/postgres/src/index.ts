@@ -9,7 +9,7 @@ export { currentWalLsn, readKeysetPages, readRowsByKeys, sampleQuery, sampleRows
 export { createPg2ddbDataSource, PG2DDB_MIGRATIONS, PG2DDB_SCHEMA } from './pg2ddb-data-source';
 export { migratePg2ddbSchema } from './migrate-pg2ddb-schema';
 export { listRunHistory, RunHistory, type ListRunHistoryOptions, type RunHistoryEntry } from './run-history';
-export { ReconciliationRunEntity, RunHistoryEntity, type OperationKind, type RunHistoryRecord, type RunStatus } from './run-history.entity';
+export { RunHistoryEntity, type OperationKind, type RunHistoryRecord, type RunStatus } from './run-history.entity';
 export { latestReconciliationRuns, reconciliationRunsSince, recordRunFinished, recordRunStarted, type ReconciliationRun } from './reconciliation-runs';
 export { dropSignalTable, ensureSignalTable, insertSignal } from './signal-table';
 export { dropHeartbeatTable, ensureHeartbeatTable } from './heartbeat-table';

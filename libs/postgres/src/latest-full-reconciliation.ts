@@ -1,19 +1,11 @@
 import type { Pool } from 'pg';
 
-import { reconciliationRunsExist } from './reconciliation-runs';
+import { reconciliationRunsExist, toReconciliationRun, type ReconciliationRun } from './reconciliation-runs';
 
 /** The latest finished full reconciliation of one entity (what cut-over is judged on). */
-export interface FullReconciliation {
-  entity: string;
-  runId: string;
-  status: string;
+export type FullReconciliation = Pick<ReconciliationRun, 'entity' | 'runId' | 'status' | 'checked' | 'missing' | 'unexpected' | 'mismatch' | 'consistencyRate'> & {
   finishedAt: Date;
-  checked: number;
-  missing: number;
-  unexpected: number;
-  mismatch: number;
-  consistencyRate: number | null;
-}
+};
 
 /**
  * The latest finished `full` run per entity of a deployment from `pg2ddb.reconciliation_runs`
@@ -22,21 +14,21 @@ export interface FullReconciliation {
 export async function latestFullReconciliations(pool: Pool, topicPrefix: string): Promise<FullReconciliation[]> {
   if (!(await reconciliationRunsExist(pool))) return [];
   const { rows } = await pool.query<Record<string, unknown>>(
-    `SELECT DISTINCT ON (entity) entity, run_id::text AS run_id, status, finished_at, checked, missing, unexpected, mismatch, consistency_rate
+    `SELECT DISTINCT ON (entity) *
        FROM pg2ddb.reconciliation_runs
       WHERE topic_prefix = $1 AND mode = 'full' AND finished_at IS NOT NULL
       ORDER BY entity, finished_at DESC`,
     [topicPrefix],
   );
-  return rows.map((row) => ({
-    entity: String(row.entity),
-    runId: String(row.run_id),
-    status: String(row.status),
-    finishedAt: row.finished_at as Date,
-    checked: Number(row.checked),
-    missing: Number(row.missing),
-    unexpected: Number(row.unexpected),
-    mismatch: Number(row.mismatch),
-    consistencyRate: row.consistency_rate === null ? null : Number(row.consistency_rate),
+  return rows.map(toReconciliationRun).map((run) => ({
+    entity: run.entity,
+    runId: run.runId,
+    status: run.status,
+    finishedAt: run.finishedAt ?? run.startedAt,
+    checked: run.checked,
+    missing: run.missing,
+    unexpected: run.unexpected,
+    mismatch: run.mismatch,
+    consistencyRate: run.consistencyRate,
   }));
 }

@@ -4,7 +4,7 @@ import { ReconciliationRuns1763770000000 } from './migrations/1763770000000-reco
 import { RunHistory1764800000000 } from './migrations/1764800000000-run-history.migration';
 import { WayBack1764850000000 } from './migrations/1764850000000-way-back.migration';
 import type { PgConnection } from './pg-pool';
-import { ReconciliationRunEntity, RunHistoryEntity } from './run-history.entity';
+import { RunHistoryEntity } from './run-history.entity';
 
 /** The project's own schema in the source database (run history and other bookkeeping). */
 export const PG2DDB_SCHEMA = 'pg2ddb';
@@ -28,7 +28,7 @@ export function createPg2ddbDataSource(connection: PgConnection, applicationName
     ...(connection.ssl ? { ssl: connection.ssl } : {}),
     schema: PG2DDB_SCHEMA,
     migrationsTableName: 'migrations',
-    entities: [RunHistoryEntity, ReconciliationRunEntity],
+    entities: [RunHistoryEntity],
     migrations: PG2DDB_MIGRATIONS,
     migrationsTransactionMode: 'each',
     synchronize: false,

@@ -80,8 +80,11 @@ export async function reconciliationRunsSince(pool: Pool, topicPrefix: string, s
   return rows.map(toReconciliationRun);
 }
 
-/** One row of pg2ddb.reconciliation_runs as a ReconciliationRun. */
-function toReconciliationRun(row: Record<string, unknown>): ReconciliationRun {
+/**
+ * One row of pg2ddb.reconciliation_runs (as node-postgres returns it: bigint counts as strings) as
+ * a ReconciliationRun: the one mapper of that table, used by every reader of it.
+ */
+export function toReconciliationRun(row: Record<string, unknown>): ReconciliationRun {
   return {
     runId: String(row.run_id),
     topicPrefix: String(row.topic_prefix),

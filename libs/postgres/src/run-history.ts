@@ -6,7 +6,8 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { migratePg2ddbSchema } from './migrate-pg2ddb-schema';
 import { createPg2ddbDataSource } from './pg2ddb-data-source';
 import type { PgConnection } from './pg-pool';
-import { ReconciliationRunEntity, RunHistoryEntity, type OperationKind, type ReconciliationRunRecord, type RunHistoryRecord, type RunStatus } from './run-history.entity';
+import { toReconciliationRun, type ReconciliationRun } from './reconciliation-runs';
+import { RunHistoryEntity, type OperationKind, type RunHistoryRecord, type RunStatus } from './run-history.entity';
 
 /** One entry of the history: an operation, or one entity's reconciliation run. */
 export interface RunHistoryEntry {
@@ -123,8 +124,11 @@ async function readHistory(dataSource: DataSource, options: ListRunHistoryOption
     entries.push(...rows.map(fromOperation));
   }
   if (hasReconciliations && wants('reconcile')) {
-    const rows = await dataSource.getRepository(ReconciliationRunEntity).find({ where: { topicPrefix: options.topicPrefix }, order: { startedAt: 'DESC' }, take: limit });
-    entries.push(...rows.map(fromReconciliation));
+    const rows: Array<Record<string, unknown>> = await dataSource.query(
+      'SELECT * FROM pg2ddb.reconciliation_runs WHERE topic_prefix = $1 ORDER BY started_at DESC LIMIT $2',
+      [options.topicPrefix, limit],
+    );
+    entries.push(...rows.map(toReconciliationRun).map(fromReconciliation));
   }
   return entries.sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime()).slice(0, limit);
 }
@@ -133,28 +137,17 @@ function fromOperation(row: RunHistoryRecord): RunHistoryEntry {
   return { ...row };
 }
 
-function fromReconciliation(row: ReconciliationRunRecord): RunHistoryEntry {
+function fromReconciliation(run: ReconciliationRun): RunHistoryEntry {
+  const { runId, mode, tableName, checked, matched, missing, unexpected, mismatch, inFlight, repaired, consistencyRate } = run;
   return {
-    id: `${row.runId}/${row.entity}`,
+    id: `${runId}/${run.entity}`,
     kind: 'reconcile',
-    topicPrefix: row.topicPrefix,
-    entity: row.entity,
-    startedAt: row.startedAt,
-    finishedAt: row.finishedAt,
-    status: row.status,
-    summary: {
-      runId: row.runId,
-      mode: row.mode,
-      table: row.tableName,
-      checked: Number(row.checked),
-      matched: Number(row.matched),
-      missing: Number(row.missing),
-      unexpected: Number(row.unexpected),
-      mismatch: Number(row.mismatch),
-      inFlight: Number(row.inFlight),
-      repaired: Number(row.repaired),
-      consistencyRate: row.consistencyRate,
-    },
-    error: row.error,
+    topicPrefix: run.topicPrefix,
+    entity: run.entity,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    status: run.status,
+    summary: { runId, mode, table: tableName, checked, matched, missing, unexpected, mismatch, inFlight, repaired, consistencyRate },
+    error: run.error,
   };
 }
