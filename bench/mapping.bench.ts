@@ -1,7 +1,7 @@
 /**
  * Micro-benchmark of the transformer's per-event CPU work, with no stack: raw Debezium JSON bytes
  * → lossless decode → source version → mapChange → JSON.stringify of each command (plus its Kafka
- * key), the same steps as apps/transformer/src/transform-message.ts and its batch handler.
+ * key), the same steps as libs/transform (transformMessage) and the transformer's batch handler.
  * Events are real ones captured from the connector (bench/capture-events.ts).
  *
  *   node -r @swc-node/register bench/mapping.bench.ts [--runs 7] [--run-ms 1000] [--warmup-ms 1500]
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { type DebeziumEnvelope, type SourceCoordinates, type WriteCommand, writeCommandKey } from '@pg2ddb/contracts';
 import { compileMapping, type CompiledMapping, EnvelopeDecoder, loadMapping, mapChange, parseJsonLossless } from '@pg2ddb/mapping';
 import type { KafkaMessage } from 'kafkajs';
-import { transformMessage } from '../apps/transformer/src/transform-message';
+import { transformMessage } from '@pg2ddb/transform';
 import { isSnapshot, sourceVersion } from '@pg2ddb/sync';
 import type { CapturedEvents } from './capture-events';
 import { parseFlags } from './support/bench-args';

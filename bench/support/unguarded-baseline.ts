@@ -3,7 +3,7 @@ import type { TableSpec, WriteCommand } from '@pg2ddb/contracts';
 import { ensureTable, toSdkItem } from '@pg2ddb/dynamo';
 import type { CompiledMapping } from '@pg2ddb/mapping';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
-import { transformMessage } from '../../apps/transformer/src/transform-message';
+import { transformMessage } from '@pg2ddb/transform';
 import type { StartOffsets } from './latency-hops';
 import { cpuSnapshot, type ProcessGroup } from './process-cpu';
 

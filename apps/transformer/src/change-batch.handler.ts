@@ -5,11 +5,11 @@ import { itemSize, MAX_ITEM_BYTES } from '@pg2ddb/dynamo';
 import { buildDeadLetter, sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
 import type { CompiledMapping } from '@pg2ddb/mapping';
 import { KAFKA_PRODUCER } from '@pg2ddb/service';
+import { transformMessage } from '@pg2ddb/transform';
 import type { KafkaMessage, Message, Producer } from 'kafkajs';
 import { COMPILED_MAPPING, TRANSFORMER_CONFIG } from './tokens';
 import type { TransformerConfig } from './transformer-config';
 import { TransformerMetrics } from './transformer-metrics';
-import { transformMessage } from './transform-message';
 
 /**
  * Maps one partition batch of Debezium events and emits the write commands (keyed by DynamoDB

@@ -34,6 +34,7 @@ export { decodePostgresValue } from './postgres-decoder';
 export { encodeAttribute, type EncodeOptions } from './attribute-encoder';
 export { parseColumnType, type ColumnFamily, type ColumnType } from './column-type';
 export { parseJsonLossless } from './lossless-json';
+export { decodeChangeEvent } from './change-event';
 export { EnvelopeDecoder } from './envelope-decoder';
 export { decodeAttribute, attributeToJson } from './attribute-decoder';
 export { toPgParam, type PgParam } from './pg-param';

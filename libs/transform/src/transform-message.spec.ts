@@ -1,6 +1,5 @@
 import { compileMapping, loadMapping } from '@pg2ddb/mapping';
-import type { KafkaMessage } from 'kafkajs';
-import { transformMessage } from './transform-message';
+import { transformMessage, type ChangeMessage } from './transform-message';
 
 const mapping = compileMapping(
   loadMapping(
@@ -27,8 +26,8 @@ const schema = {
 const source = { ts_ms: 1700000000000, db: 'app', schema: 'public', table: 'accounts', lsn: 4096, sequence: '["1000","4096"]', txId: 77, snapshot: 'false' };
 
 // Debezium keys a change by its primary key: by default the key names the value's own id.
-function message(value: string | null, offset = '12', key: string | null = defaultKey(value)): KafkaMessage {
-  return { key: key === null ? null : Buffer.from(key), value: value === null ? null : Buffer.from(value), offset, timestamp: '0', attributes: 0, headers: {} };
+function message(value: string | null, offset = '12', key: string | null = defaultKey(value)): ChangeMessage {
+  return { key: key === null ? null : Buffer.from(key), value: value === null ? null : Buffer.from(value), offset };
 }
 
 function defaultKey(value: string | null): string | null {

@@ -1,9 +1,14 @@
 import type { DebeziumEnvelope, SnapshotSweep, SourceCoordinates, WriteCommand } from '@pg2ddb/contracts';
 import { errorCode, errorMessage, Pg2ddbError } from '@pg2ddb/errors';
-
-import { checkEventKey, EnvelopeDecoder, mapChange, type CompiledMapping } from '@pg2ddb/mapping';
+import { checkEventKey, decodeChangeEvent, mapChange, type CompiledMapping } from '@pg2ddb/mapping';
 import { completedSnapshotSweep, isSnapshot, sourceVersion } from '@pg2ddb/sync';
-import type { KafkaMessage } from 'kafkajs';
+
+/** What of a Kafka message the transformer reads (kafkajs's KafkaMessage has this shape). */
+export interface ChangeMessage {
+  key: Buffer | null;
+  value: Buffer | null;
+  offset: string;
+}
 
 export type TransformOutcome =
   | { kind: 'commands'; commands: WriteCommand[]; sweep?: SnapshotSweep }
@@ -14,11 +19,11 @@ export type TransformOutcome =
  * One Debezium message → its write commands, or the reason it cannot be mapped. Never throws:
  * a bad message must not stop the line (invariant 5).
  */
-export function transformMessage(mapping: CompiledMapping, topic: string, partition: number, message: KafkaMessage, sourceEpoch = 0): TransformOutcome {
+export function transformMessage(mapping: CompiledMapping, topic: string, partition: number, message: ChangeMessage, sourceEpoch = 0): TransformOutcome {
   if (message.value === null || message.value.length === 0) return { kind: 'skip' }; // Kafka tombstone
   let envelope: DebeziumEnvelope;
   try {
-    envelope = decodeEnvelope(message.value);
+    envelope = decodeChangeEvent(message.value);
   } catch (error) {
     return { kind: 'dead', code: 'TRANSFORMER_MALFORMED_EVENT', message: `${topic}[${partition}]@${message.offset}: ${errorMessage(error)}` };
   }
@@ -55,19 +60,4 @@ function snapshotSweepFor(mapping: CompiledMapping, event: DebeziumEnvelope['pay
   if (!entity || entity.mode !== 'item') return undefined;
   const keyAttributes = [mapping.table.partitionKey.name, ...(mapping.table.sortKey ? [mapping.table.sortKey.name] : [])];
   return completedSnapshotSweep(event, version, { table: mapping.table.name, entity: entity.name, entityType: entity.entityType, keyAttributes }, source);
-}
-
-// One per process: each table's Connect schema (~80% of an event's bytes) is parsed once, not per event.
-const decoder = new EnvelopeDecoder();
-
-function decodeEnvelope(value: Buffer): DebeziumEnvelope {
-  const parsed = decoder.decode(value) as Partial<DebeziumEnvelope> | null;
-  const payload = parsed && typeof parsed === 'object' ? parsed.payload : undefined;
-  if (!payload || typeof payload !== 'object') {
-    throw new Error('not a Debezium envelope: no payload (is value.converter.schemas.enable=true?)');
-  }
-  if (typeof payload.op !== 'string' || !payload.source || typeof payload.source !== 'object') {
-    throw new Error('not a Debezium change event: missing op or source');
-  }
-  return parsed as DebeziumEnvelope;
 }

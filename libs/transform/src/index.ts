@@ -1,0 +1,1 @@
+export { transformMessage, type ChangeMessage, type TransformOutcome } from './transform-message';
