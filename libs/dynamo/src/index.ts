@@ -1,32 +1,23 @@
-// Data access to DynamoDB for pg2ddb: the client, version-guarded writes, batch apply with
-// retries, table create/validate. Every exported function carries its doc comment at its source.
-export { applyBatch, type ApplyBatchOptions, type BatchResult, type CommandOutcome } from './apply-batch';
-export { applyCommand, type ApplyOutcome } from './apply-command';
-export { parseAttributePath, type AttributePath } from './attribute-path';
-export { classifyDynamoError, isConditionalCheckFailed } from './classify-dynamo-error';
-export { createDynamoClient, type DynamoClientOptions } from './create-dynamo-client';
-export { DynamoError, DynamoErrorCode } from './dynamo-error';
-export { buildEnsureParentMaps } from './ensure-parent-maps';
-export { ensureTable, type EnsureTableOptions, type EnsureTableResult } from './ensure-table';
-export { findTableProblems, type TableProblem, type TableProblemKind } from './find-table-problems';
-export { fromSdkAttributeValue, fromSdkItem } from './from-sdk-attribute-value';
-export { buildGuardedDelete } from './guarded-delete';
-export { buildGuardedPut } from './guarded-put';
-export { buildGuardedUpdate } from './guarded-update';
-export { tableSpecToCreateInput, type BillingMode } from './table-spec-to-create-input';
-export { toSdkAttributeValue, toSdkItem } from './to-sdk-attribute-value';
-export { validateTable } from './validate-table';
-export { VERSION_GUARD } from './version-guard';
-export { countItems } from './count-items';
-export { itemSize, MAX_ITEM_BYTES, significantDigits, valueSize } from './item-size';
-export { scanEntityItems, type ScanEntityOptions } from './scan-entity-items';
-export { batchGetItems } from './batch-get-items';
-export { persistCommands, type PersistOptions, type PersistOutcome, type PersistResult } from './persist-commands';
-export { ensureTombstoneTable, TombstoneTables, tombstoneTableName, TOMBSTONES } from './tombstone-table';
-export { itemIdentity } from './item-identity';
-export { classifyStreamError, createStreamsClient, describeShards, ensureStream, readShardRecords, shardIterator } from './stream-reader';
-export { scanSegmentPages, type ScanPage } from './scan-segment-pages';
-export { StreamPoller, type StreamPollerPorts } from './stream-poller';
-export { runInitialScan, type InitialScanOptions, type SegmentProgress } from './initial-scan';
-export { scanSegmentCount, segmentsForItemCount } from './scan-segments';
-export { streamCaughtUp } from './stream-caught-up';
+// Data access to DynamoDB for pg2ddb, in the pipeline's order: sdk/ (client, errors, AttributeValue
+// conversion, item size), table/ (create, validate, tombstones), write/ (version-guarded writes,
+// batches, retries), read/ (scans, batch gets, streams). Only what other projects use is exported;
+// every function carries its doc comment at its source.
+export { batchGetItems } from './read/batch-get-items';
+export { countItems } from './read/count-items';
+export { runInitialScan, type SegmentProgress } from './read/initial-scan';
+export { scanEntityItems } from './read/scan-entity-items';
+export { scanSegmentCount } from './read/scan-segments';
+export { streamCaughtUp } from './read/stream-caught-up';
+export { StreamPoller } from './read/stream-poller';
+export { createStreamsClient, describeShards, ensureStream, readShardRecords, shardIterator } from './read/stream-reader';
+export { createDynamoClient, type DynamoClientOptions } from './sdk/create-dynamo-client';
+export { DynamoError, DynamoErrorCode } from './sdk/dynamo-error';
+export { fromSdkItem } from './sdk/from-sdk-attribute-value';
+export { itemSize, MAX_ITEM_BYTES } from './sdk/item-size';
+export { toSdkItem } from './sdk/to-sdk-attribute-value';
+export { ensureTable } from './table/ensure-table';
+export { ensureTombstoneTable, TombstoneTables, tombstoneTableName } from './table/tombstone-table';
+export { validateTable } from './table/validate-table';
+export { applyBatch } from './write/apply-batch';
+export { buildGuardedPut } from './write/guarded-put';
+export { persistCommands, type PersistOptions, type PersistOutcome } from './write/persist-commands';

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeMap, TableSpec } from '@pg2ddb/contracts';
 
-import { createDynamoClient } from '../create-dynamo-client';
-import { ensureTable } from '../ensure-table';
-import { fromSdkItem } from '../from-sdk-attribute-value';
+import { createDynamoClient } from '../sdk/create-dynamo-client';
+import { ensureTable } from '../table/ensure-table';
+import { fromSdkItem } from '../sdk/from-sdk-attribute-value';
 
 /** A client for the DynamoDB the integration run points at (jest.int.config.js checks the variable). */
 export function integrationClient(): DynamoDBClient {

@@ -1,10 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { WriteCommand } from '@pg2ddb/contracts';
 
-import { applyBatch } from '../apply-batch';
-import { applyCommand } from '../apply-command';
-import { deleteCommand, putCommand, updateCommand, version } from '../command.fixture';
-import { DynamoErrorCode } from '../dynamo-error';
+import { applyBatch } from '../write/apply-batch';
+import { applyCommand } from '../write/apply-command';
+import { deleteCommand, putCommand, updateCommand, version } from '../write/command.fixture';
+import { DynamoErrorCode } from '../sdk/dynamo-error';
 import { integrationClient, randomTableName, readItem, simpleSpec, withTable } from './dynamo-emulator.fixture';
 
 describe('guarded writes (DynamoDB emulator)', () => {

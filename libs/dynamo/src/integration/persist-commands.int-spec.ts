@@ -1,11 +1,11 @@
 import { DeleteTableCommand, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { WriteCommand } from '@pg2ddb/contracts';
 
-import { deleteCommand, putCommand, updateCommand, version } from '../command.fixture';
-import { DynamoErrorCode } from '../dynamo-error';
-import { fromSdkItem } from '../from-sdk-attribute-value';
-import { persistCommands, type PersistOptions } from '../persist-commands';
-import { tombstoneTableName, TombstoneTables } from '../tombstone-table';
+import { deleteCommand, putCommand, updateCommand, version } from '../write/command.fixture';
+import { DynamoErrorCode } from '../sdk/dynamo-error';
+import { fromSdkItem } from '../sdk/from-sdk-attribute-value';
+import { persistCommands, type PersistOptions } from '../write/persist-commands';
+import { tombstoneTableName, TombstoneTables } from '../table/tombstone-table';
 import { integrationClient, randomTableName, readItem, simpleSpec, withTable } from './dynamo-emulator.fixture';
 
 describe('persistCommands (DynamoDB emulator)', () => {

@@ -1,10 +1,10 @@
 import { CreateTableCommand, DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
-import { describeTable, describeTimeToLive } from '../describe-table';
-import { DynamoErrorCode } from '../dynamo-error';
-import { ensureTable } from '../ensure-table';
-import { tableSpec } from '../table-spec.fixture';
-import { validateTable } from '../validate-table';
+import { describeTable, describeTimeToLive } from '../table/describe-table';
+import { DynamoErrorCode } from '../sdk/dynamo-error';
+import { ensureTable } from '../table/ensure-table';
+import { tableSpec } from '../table/table-spec.fixture';
+import { validateTable } from '../table/validate-table';
 import { integrationClient, randomTableName } from './dynamo-emulator.fixture';
 
 describe('table create and validate (DynamoDB emulator)', () => {
