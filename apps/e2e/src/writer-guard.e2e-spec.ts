@@ -1,47 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { topicNames, writeCommandKey, type AttributeMap, type DeadLetter, type WriteCommand } from '@pg2ddb/contracts';
-import { consumerLag, createKafka } from '@pg2ddb/kafka';
-import { eventually, TestPipeline, withoutVersion } from '@pg2ddb/testing';
-import type { Kafka, Producer } from 'kafkajs';
+import { eventually, paymentDelete, paymentKey as key, paymentPut, TestPipeline, testVersion, withoutVersion, WritesInjector } from '@pg2ddb/testing';
+import type { Kafka } from 'kafkajs';
 
 // The writer alone, fed write commands straight into <prefix>.writes: duplicates, out-of-order
 // versions and deletes followed by older puts must leave exactly the newest state, across batches,
 // restarts and full replays; an item DynamoDB cannot hold goes to the DLQ and the rest is written.
 const examples = join(__dirname, '../../../examples/payments');
 
-const version = (n: number): string => n.toString(16).padStart(16, '0') + '0'.repeat(16) + '0';
-const key = (id: string): AttributeMap => ({ PK: { S: `CUSTOMER#${id}` }, SK: { S: 'PAYMENT#2024-01-01T00:00:00.000000Z#1' } });
+const version = (n: number): string => testVersion(n, 0);
 
 describe('writer: version guard and dead letters on the real stack', () => {
   let pipeline: TestPipeline;
-  let kafka: Kafka;
-  let producer: Producer;
+  let writes: WritesInjector;
   let table: string;
 
-  const source = (offset: number) => ({
-    topic: 'injected', partition: 0, offset: String(offset), schema: 'public', table: 'payments', lsn: null, txId: null, snapshot: false, committedAtMs: Date.now(),
-  });
-  const put = (id: string, n: number, status: string): WriteCommand => ({
-    v: 1, op: 'put', table, key: key(id), entity: 'Payment', version: version(n), source: source(n),
-    item: { ...key(id), PaymentStatus: { S: status }, _type: { S: 'Payment' } },
-  });
-  const del = (id: string, n: number): WriteCommand => ({ v: 1, op: 'delete', table, key: key(id), entity: 'Payment', version: version(n), source: source(n) });
-
+  const put = (id: string, n: number, status: string): WriteCommand => paymentPut(table, id, n, { status, rank: 0 });
+  const del = (id: string, n: number): WriteCommand => paymentDelete(table, id, n, 0);
   /** Sends commands as one produce call (they reach the writer in one batch per partition). */
-  async function send(...commands: WriteCommand[]): Promise<void> {
-    await producer.send({
-      topic: topicNames(pipeline.names.prefix).writes,
-      acks: -1,
-      messages: commands.map((command) => ({ key: writeCommandKey(command), value: JSON.stringify(command) })),
-    });
-  }
-
+  const send = (...commands: WriteCommand[]) => writes.send(commands);
   /** Waits until the writer has committed everything sent so far. */
-  async function drained(): Promise<void> {
-    const { prefix } = pipeline.names;
-    await eventually(async () => expect(await consumerLag(kafka, `${prefix}.writer`, [topicNames(prefix).writes])).toBe(0), { timeoutMs: 60_000 });
-  }
+  const drained = () => writes.drained();
 
   async function metric(name: string): Promise<number> {
     const text = await (await fetch(`${pipeline.serviceUrl('writer')}/metrics`)).text();
@@ -57,13 +37,11 @@ describe('writer: version guard and dead letters on the real stack', () => {
       services: ['writer'],
     });
     table = pipeline.names.table;
-    kafka = createKafka({ brokers: pipeline.env.PG2DDB_KAFKA_BROKERS!.split(','), clientId: `${pipeline.names.id}-inject` });
-    producer = kafka.producer();
-    await producer.connect();
+    writes = await WritesInjector.connect(pipeline, 'inject');
   });
 
   afterAll(async () => {
-    await producer?.disconnect();
+    await writes?.disconnect();
     await pipeline?.stop();
   });
 
@@ -120,7 +98,7 @@ describe('writer: version guard and dead letters on the real stack', () => {
     expect(await pipeline.item(key('small-2'))).toMatchObject({ PaymentStatus: { S: 'S2' } });
     expect(await pipeline.item(key('big'))).toBeUndefined();
 
-    const letters = await readDeadLetters(kafka, topicNames(pipeline.names.prefix).dlq, 1);
+    const letters = await readDeadLetters(writes.kafka, topicNames(pipeline.names.prefix).dlq, 1);
     expect(letters).toHaveLength(1);
     const [letter] = letters as [DeadLetter];
     expect(letter).toMatchObject({ stage: 'writer', code: 'DYNAMO_ITEM_TOO_LARGE', original: { topic: topicNames(pipeline.names.prefix).writes, key: writeCommandKey(big) } });

@@ -1,9 +1,7 @@
 import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { topicNames, type AttributeMap, type DeadLetter, type WriteCommand } from '@pg2ddb/contracts';
 import { toSdkItem } from '@pg2ddb/dynamo';
-import { createKafka } from '@pg2ddb/kafka';
-import { eventually, TestPipeline } from '@pg2ddb/testing';
-import type { Consumer, Kafka } from 'kafkajs';
+import { DeadLetterCollector, eventually, TestPipeline } from '@pg2ddb/testing';
 
 // The writer's view of what is already in DynamoDB, through the whole pipeline (Postgres →
 // Debezium → transformer → writer): an item written by another tool (no `_ver`) is still an item
@@ -33,25 +31,15 @@ const key = (id: number): AttributeMap => ({ PK: { S: `DOC#${id}` }, SK: { S: 'D
 
 describe('writer: items it did not write, and partial updates, on the real stack', () => {
   let pipeline: TestPipeline;
-  let kafka: Kafka;
-  let dlq: Consumer;
-  const letters: DeadLetter[] = [];
+  let dlq: DeadLetterCollector;
 
   beforeAll(async () => {
     pipeline = await TestPipeline.start({ mapping: MAPPING, schemaSql: SCHEMA });
-    kafka = createKafka({ brokers: pipeline.env.PG2DDB_KAFKA_BROKERS!.split(','), clientId: `${pipeline.names.id}-integrity` });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: topicNames(pipeline.names.prefix).dlq, numPartitions: 1 }] });
-    await admin.disconnect();
-    dlq = kafka.consumer({ groupId: `${pipeline.names.id}-dlq-reader` });
-    await dlq.connect();
-    await dlq.subscribe({ topic: topicNames(pipeline.names.prefix).dlq, fromBeginning: true });
-    await dlq.run({ eachMessage: async ({ message }) => void letters.push(JSON.parse(String(message.value)) as DeadLetter) });
+    dlq = await DeadLetterCollector.start(pipeline);
   });
 
   afterAll(async () => {
-    await dlq?.disconnect();
+    await dlq?.stop();
     await pipeline?.stop();
   });
 
@@ -79,9 +67,9 @@ describe('writer: items it did not write, and partial updates, on the real stack
     await eventually(async () => expect(await pipeline.item(key(11))).toMatchObject({ title: { S: 'eleven, renamed' }, body: { S: BODY } }), {
       timeoutMs: 60_000,
     });
-    await eventually(async () => expect(letters.length).toBeGreaterThanOrEqual(1), { timeoutMs: 30_000 });
-    expect(letters).toHaveLength(1);
-    const [letter] = letters as [DeadLetter];
+    await eventually(async () => expect(dlq.letters.length).toBeGreaterThanOrEqual(1), { timeoutMs: 30_000 });
+    expect(dlq.letters).toHaveLength(1);
+    const [letter] = dlq.letters as [DeadLetter];
     expect(letter).toMatchObject({ stage: 'writer', code: 'DYNAMO_ITEM_MISSING', original: { topic: topicNames(pipeline.names.prefix).writes } });
     expect(letter.message).toMatch(/^Partial update of an item that does not exist/);
     const command = JSON.parse(letter.original.value as string) as WriteCommand;

@@ -1,49 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { topicNames, writeCommandKey, type AttributeMap, type DeadLetter, type WriteCommand } from '@pg2ddb/contracts';
-import { consumerLag, createKafka } from '@pg2ddb/kafka';
-import { DynamoFaultProxy, eventually, readStackEnv, TestPipeline } from '@pg2ddb/testing';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { writeCommandKey, type WriteCommand } from '@pg2ddb/contracts';
+import { DeadLetterCollector, DynamoFaultProxy, eventually, paymentKey as key, paymentPut, readStackEnv, TestPipeline, WritesInjector } from '@pg2ddb/testing';
 
 // DynamoDB errors the SDK cannot name are faults, not verdicts on the data: they are retried, and
 // dead-lettered (with their message) only when they outlast PG2DDB_WRITER_UNKNOWN_ERROR_BATCH_ATTEMPTS
 // attempts at the batch. A batch retried as a whole reads no stored version twice.
 const examples = join(__dirname, '../../../examples/payments');
-const version = (n: number): string => n.toString(16).padStart(16, '0') + '0'.repeat(16) + '1';
-const key = (id: string): AttributeMap => ({ PK: { S: `CUSTOMER#${id}` }, SK: { S: 'PAYMENT#2024-01-01T00:00:00.000000Z#1' } });
 
 describe('writer: unknown DynamoDB errors and whole-batch retries on the real stack', () => {
   let pipeline: TestPipeline;
   let proxy: DynamoFaultProxy;
-  let kafka: Kafka;
-  let producer: Producer;
-  let dlq: Consumer;
-  const letters: DeadLetter[] = [];
+  let writes: WritesInjector;
+  let dlq: DeadLetterCollector;
 
-  const put = (id: string, n: number): WriteCommand => ({
-    v: 1,
-    op: 'put',
-    table: pipeline.names.table,
-    key: key(id),
-    entity: 'Payment',
-    version: version(n),
-    source: { topic: 'injected', partition: 0, offset: String(n), schema: 'public', table: 'payments', lsn: null, txId: null, snapshot: false, committedAtMs: Date.now() },
-    item: { ...key(id), PaymentStatus: { S: `V${n}` }, _type: { S: 'Payment' } },
-  });
-
+  const put = (id: string, n: number): WriteCommand => paymentPut(pipeline.names.table, id, n);
   /** One produce call into partition 0: the writer sees the commands as one batch. */
-  async function send(commands: WriteCommand[]): Promise<void> {
-    await producer.send({
-      topic: topicNames(pipeline.names.prefix).writes,
-      acks: -1,
-      messages: commands.map((command) => ({ key: writeCommandKey(command), value: JSON.stringify(command), partition: 0 })),
-    });
-  }
-
-  async function drained(): Promise<void> {
-    const { prefix } = pipeline.names;
-    await eventually(async () => expect(await consumerLag(kafka, `${prefix}.writer`, [topicNames(prefix).writes])).toBe(0), { timeoutMs: 120_000 });
-  }
+  const send = (commands: WriteCommand[]) => writes.send(commands, 0);
+  const drained = () => writes.drained(120_000);
+  const letters = () => dlq.letters;
 
   beforeAll(async () => {
     proxy = await DynamoFaultProxy.start(readStackEnv().PG2DDB_DYNAMO_ENDPOINT as string);
@@ -62,22 +37,13 @@ describe('writer: unknown DynamoDB errors and whole-batch retries on the real st
         },
       },
     });
-    kafka = createKafka({ brokers: pipeline.env.PG2DDB_KAFKA_BROKERS!.split(','), clientId: `${pipeline.names.id}-unknown` });
-    producer = kafka.producer();
-    await producer.connect();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: topicNames(pipeline.names.prefix).dlq, numPartitions: 1 }] });
-    await admin.disconnect();
-    dlq = kafka.consumer({ groupId: `${pipeline.names.id}-dlq-reader` });
-    await dlq.connect();
-    await dlq.subscribe({ topic: topicNames(pipeline.names.prefix).dlq, fromBeginning: true });
-    await dlq.run({ eachMessage: async ({ message }) => void letters.push(JSON.parse(String(message.value)) as DeadLetter) });
+    writes = await WritesInjector.connect(pipeline, 'unknown');
+    dlq = await DeadLetterCollector.start(pipeline);
   });
 
   afterAll(async () => {
-    await dlq?.disconnect();
-    await producer?.disconnect();
+    await dlq?.stop();
+    await writes?.disconnect();
     await pipeline?.stop();
     await proxy?.stop();
   });
@@ -93,7 +59,7 @@ describe('writer: unknown DynamoDB errors and whole-batch retries on the real st
       for (const id of ids) expect(await pipeline.item(key(id))).toMatchObject({ PaymentStatus: { S: 'V1' } });
     }, { timeoutMs: 60_000 });
     await drained();
-    expect(letters).toEqual([]);
+    expect(letters()).toEqual([]);
   });
 
   it('reads the stored versions once while it retries a batch as a whole', async () => {
@@ -108,16 +74,16 @@ describe('writer: unknown DynamoDB errors and whole-batch retries on the real st
     await drained();
     for (const id of ids) expect(await pipeline.item(key(id))).toMatchObject({ PaymentStatus: { S: 'V2' } });
     expect((proxy.counts.requests.BatchGetItem ?? 0) - before).toBe(1);
-    expect(letters).toEqual([]);
+    expect(letters()).toEqual([]);
   });
 
   it('dead-letters a command whose unknown error outlasts its attempts, with the message, and goes on', async () => {
     proxy.faults = { unknown: 1, operations: ['BatchWriteItem', 'PutItem'] };
     await send([put('stuck', 3)]);
-    await eventually(async () => expect(letters.length).toBe(1), { timeoutMs: 60_000 });
+    await eventually(async () => expect(letters().length).toBe(1), { timeoutMs: 60_000 });
     proxy.faults = {};
-    expect(letters[0]).toMatchObject({ stage: 'writer', code: 'DYNAMO_UNKNOWN', original: { key: writeCommandKey(put('stuck', 3)) } });
-    expect(letters[0]?.message).toMatch(/UnrecognizedFaultException/);
+    expect(letters()[0]).toMatchObject({ stage: 'writer', code: 'DYNAMO_UNKNOWN', original: { key: writeCommandKey(put('stuck', 3)) } });
+    expect(letters()[0]?.message).toMatch(/UnrecognizedFaultException/);
     await drained();
     await send([put('after', 4)]);
     await drained();

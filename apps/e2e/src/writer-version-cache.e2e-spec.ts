@@ -1,10 +1,8 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { topicNames, writeCommandKey, type AttributeMap, type WriteCommand } from '@pg2ddb/contracts';
-import { consumerLag, createKafka } from '@pg2ddb/kafka';
-import { startServiceProcess, type ServiceProcess } from '@pg2ddb/service';
-import { eventually, readStackEnv, TestPipeline } from '@pg2ddb/testing';
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { ServiceProcess } from '@pg2ddb/service';
+import { eventually, paymentKey, paymentPut, TestPipeline, WritesInjector } from '@pg2ddb/testing';
+import type { Admin } from 'kafkajs';
 
 // The writer remembers, per partition it owns, the versions it read or wrote, and skips the version
 // guard's read for them. That is only sound while nobody else writes the partition's items: a
@@ -15,39 +13,18 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 const examples = join(__dirname, '../../../examples/payments');
 const ITEMS = 24;
 
-const version = (n: number): string => n.toString(16).padStart(16, '0') + '0'.repeat(16) + '1';
-const key = (id: number): AttributeMap => ({ PK: { S: `CUSTOMER#${id}` }, SK: { S: 'PAYMENT#2024-01-01T00:00:00.000000Z#1' } });
-
 describe('writer: the version cache does not survive a revoke', () => {
   let pipeline: TestPipeline;
-  let kafka: Kafka;
+  let writes: WritesInjector;
   let admin: Admin;
-  let producer: Producer;
   let writerB: ServiceProcess | undefined;
 
-  const put = (id: number, n: number): WriteCommand => ({
-    v: 1,
-    op: 'put',
-    table: pipeline.names.table,
-    key: key(id),
-    entity: 'Payment',
-    version: version(n),
-    source: { topic: 'injected', partition: 0, offset: String(n), schema: 'public', table: 'payments', lsn: null, txId: null, snapshot: false, committedAtMs: Date.now() },
-    item: { ...key(id), PaymentStatus: { S: `V${n}` }, _type: { S: 'Payment' } },
-  });
   const ids = Array.from({ length: ITEMS }, (_, index) => index + 1);
 
-  async function send(n: number): Promise<void> {
-    const commands = ids.map((id) => put(id, n));
-    await producer.send({
-      topic: topicNames(pipeline.names.prefix).writes,
-      acks: -1,
-      messages: commands.map((command) => ({ key: writeCommandKey(command), value: JSON.stringify(command) })),
-    });
-  }
+  const send = (n: number) => writes.send(ids.map((id) => paymentPut(pipeline.names.table, id, n)));
 
   async function statuses(): Promise<string[]> {
-    return Promise.all(ids.map(async (id) => ((await pipeline.item(key(id)))?.PaymentStatus as { S: string } | undefined)?.S ?? 'none'));
+    return Promise.all(ids.map(async (id) => ((await pipeline.item(paymentKey(id)))?.PaymentStatus as { S: string } | undefined)?.S ?? 'none'));
   }
 
   /** Members of the writer group that own at least one partition, once the group is stable. */
@@ -69,32 +46,23 @@ describe('writer: the version cache does not survive a revoke', () => {
       services: ['writer'],
       serviceEnv: { writer: { PG2DDB_WRITES_PARTITIONS: '2', PG2DDB_WRITER_VERSION_CACHE_ITEMS: '5000' } },
     });
-    kafka = createKafka({ brokers: pipeline.env.PG2DDB_KAFKA_BROKERS!.split(','), clientId: `${pipeline.names.id}-cache` });
-    admin = kafka.admin();
+    writes = await WritesInjector.connect(pipeline, 'cache');
+    admin = writes.kafka.admin();
     await admin.connect();
-    producer = kafka.producer();
-    await producer.connect();
   });
 
   afterAll(async () => {
     await writerB?.stop();
-    await producer?.disconnect();
+    await writes?.disconnect();
     await admin?.disconnect();
     await pipeline?.stop();
   });
 
   it("re-reads versions after its partition came back, so another owner's newer write stays", async () => {
-    const { prefix } = pipeline.names;
     await send(1);
     await eventually(async () => expect(await statuses()).toEqual(ids.map(() => 'V1')), { timeoutMs: 60_000 });
 
-    const env = readStackEnv();
-    writerB = await startServiceProcess(
-      'writer',
-      { ...env, PG2DDB_MAPPING_FILE: pipeline.mappingFile, PG2DDB_TOPIC_PREFIX: prefix, PG2DDB_LOG_FORMAT: 'json', PG2DDB_WRITES_PARTITIONS: '2', PG2DDB_DYNAMO_ENDPOINT: env.PG2DDB_DYNAMO_ENDPOINT as string },
-      join(pipeline.workDir, 'writer-b.log'),
-    );
-    await writerB.ready(120_000);
+    writerB = await pipeline.startReplica('writer', 'writer-b', { PG2DDB_WRITES_PARTITIONS: '2' });
     await eventually(async () => expect(await owners()).toBe(2), { timeoutMs: 60_000, intervalMs: 500 });
     await send(3);
     await eventually(async () => expect(await statuses()).toEqual(ids.map(() => 'V3')), { timeoutMs: 60_000 });
@@ -105,7 +73,7 @@ describe('writer: the version cache does not survive a revoke', () => {
     writerB = undefined;
     await eventually(async () => expect(await owners()).toBe(1), { timeoutMs: 60_000, intervalMs: 500 });
     await send(2);
-    await eventually(async () => expect(await consumerLag(kafka, `${prefix}.writer`, [topicNames(prefix).writes])).toBe(0), { timeoutMs: 60_000 });
+    await writes.drained();
     expect(await statuses()).toEqual(ids.map(() => 'V3'));
   });
 });

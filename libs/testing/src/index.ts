@@ -9,3 +9,4 @@ export { PrivateDynamoEmulator } from './private-dynamo-emulator';
 export { PrivateConnectWorker } from './private-connect-worker';
 export { AlertmanagerProcess, type AlertmanagerAlert } from './alertmanager-process';
 export { catalogueItems, orderItems, userItem } from './catalogue-items';
+export { DeadLetterCollector, injectedSource, paymentDelete, paymentKey, paymentPut, testVersion, WritesInjector } from './injected-writes';

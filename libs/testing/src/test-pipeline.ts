@@ -60,6 +60,8 @@ export class TestPipeline {
     private readonly serviceEnv: (name: ServiceName) => Record<string, string>,
     /** The Kafka Connect REST URL the test's connector is registered with. */
     readonly connectUrl: string,
+    /** What every service of this pipeline is started with, before per-service settings. */
+    private readonly baseEnv: Record<string, string>,
   ) {}
 
   static async start(options: PipelineOptions): Promise<TestPipeline> {
@@ -144,7 +146,7 @@ export class TestPipeline {
     const services = await Promise.all(
       (options.services ?? ['transformer', 'writer']).map((name) => startServiceProcess(name, envOf(name), join(workDir, `${name}.log`))),
     );
-    const pipeline = new TestPipeline(names, env, pg, dynamo, mapping, mappingFile, workDir, services, envOf, options.connectUrl ?? must(env, 'PG2DDB_CONNECT_URL'));
+    const pipeline = new TestPipeline(names, env, pg, dynamo, mapping, mappingFile, workDir, services, envOf, options.connectUrl ?? must(env, 'PG2DDB_CONNECT_URL'), serviceEnv);
     try {
       await Promise.all(services.map((service) => service.ready()));
     } catch (error) {
@@ -230,6 +232,22 @@ export class TestPipeline {
   /** Starts a service again after killService (or restarts a running one); resolves when it is ready. */
   async startService(name: ServiceName): Promise<void> {
     await this.restartService(name);
+  }
+
+  /**
+   * Starts one more instance of a service on this pipeline (a second writer joining its group):
+   * the pipeline's own settings without the per-service ones, plus `env`; its log goes to
+   * `<label>.log`. Resolves when it is ready; the caller stops it.
+   */
+  async startReplica(name: ServiceName, label: string, env: Record<string, string> = {}, readyTimeoutMs = 120_000): Promise<ServiceProcess> {
+    const replica = await startServiceProcess(name, { ...this.baseEnv, ...env }, join(this.workDir, `${label}.log`));
+    try {
+      await replica.ready(readyTimeoutMs);
+    } catch (error) {
+      await replica.stop();
+      throw error;
+    }
+    return replica;
   }
 
   /** Stops the services, removes the connector, its slot and publication, the schema and the table. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { changeTopic, topicNames } from '@pg2ddb/contracts';
 import { ConnectClient, connectorName, consumerLag, createKafka, defaultSlotName, renderConnectorConfig, type ConnectorConfig } from '@pg2ddb/kafka';
 import { dropPublication, dropReplicationSlot } from '@pg2ddb/postgres';
-import { repoRoot, startServiceProcess, type ServiceName, type ServiceProcess } from '@pg2ddb/service';
+import { repoRoot, type ServiceName, type ServiceProcess } from '@pg2ddb/service';
 import { pgConnection, TestPipeline } from '@pg2ddb/testing';
 import type { Consumer, Kafka } from 'kafkajs';
 import { compareStores, ECOMMERCE_ENTITIES, PAYMENTS_ENTITIES, type CompareEntity, type CompareResult } from './chaos-compare';
@@ -255,18 +255,10 @@ async function startSupervised(start: () => Promise<void>, timeoutMs = 300_000):
 /** A second writer joins the group (partitions move to it), works for a while and leaves. */
 async function rebalance(example: Example, holdMs: number): Promise<void> {
   const { pipeline } = example;
-  const env = {
-    ...pipeline.env,
-    PG2DDB_MAPPING_FILE: pipeline.mappingFile,
-    PG2DDB_TOPIC_PREFIX: pipeline.names.prefix,
-    PG2DDB_LOG_FORMAT: 'json',
-  } as Record<string, string>;
   let replica: ServiceProcess | undefined;
   try {
     await startSupervised(async () => {
-      await replica?.stop();
-      replica = await startServiceProcess('writer', env, join(pipeline.workDir, `writer-replica-${Date.now()}.log`));
-      await replica.ready(120_000);
+      replica = await pipeline.startReplica('writer', `writer-replica-${Date.now()}`);
     });
     await sleep(holdMs);
   } finally {

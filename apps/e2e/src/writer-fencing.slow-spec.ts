@@ -1,10 +1,7 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { topicNames, writeCommandKey, type AttributeMap, type WriteCommand } from '@pg2ddb/contracts';
-import { consumerLag, createKafka } from '@pg2ddb/kafka';
-import { startServiceProcess, type ServiceProcess } from '@pg2ddb/service';
-import { DynamoFaultProxy, eventually, readStackEnv, TestPipeline } from '@pg2ddb/testing';
-import type { Kafka, Producer } from 'kafkajs';
+import type { ServiceProcess } from '@pg2ddb/service';
+import { DynamoFaultProxy, eventually, paymentKey, paymentPut, readStackEnv, TestPipeline, WritesInjector } from '@pg2ddb/testing';
 
 // Two writers must never own one partition (DESIGN invariant 2 under rebalances). Writer A reads
 // the stored versions, then DynamoDB goes down before its write lands; a second writer B joins the
@@ -14,39 +11,18 @@ import type { Kafka, Producer } from 'kafkajs';
 const examples = join(__dirname, '../../../examples/payments');
 const ITEMS = 24;
 
-const version = (n: number): string => n.toString(16).padStart(16, '0') + '0'.repeat(16) + '1';
-const key = (id: number): AttributeMap => ({ PK: { S: `CUSTOMER#${id}` }, SK: { S: 'PAYMENT#2024-01-01T00:00:00.000000Z#1' } });
-
 describe('writer: one owner per partition across a rebalance while DynamoDB is down', () => {
   let pipeline: TestPipeline;
   let proxy: DynamoFaultProxy;
-  let kafka: Kafka;
-  let producer: Producer;
+  let writes: WritesInjector;
   let writerB: ServiceProcess | undefined;
 
-  const put = (id: number, n: number): WriteCommand => ({
-    v: 1,
-    op: 'put',
-    table: pipeline.names.table,
-    key: key(id),
-    entity: 'Payment',
-    version: version(n),
-    source: { topic: 'injected', partition: 0, offset: String(n), schema: 'public', table: 'payments', lsn: null, txId: null, snapshot: false, committedAtMs: Date.now() },
-    item: { ...key(id), PaymentStatus: { S: `V${n}` }, _type: { S: 'Payment' } },
-  });
   const ids = Array.from({ length: ITEMS }, (_, index) => index + 1);
 
-  async function send(n: number): Promise<void> {
-    const commands = ids.map((id) => put(id, n));
-    await producer.send({
-      topic: topicNames(pipeline.names.prefix).writes,
-      acks: -1,
-      messages: commands.map((command) => ({ key: writeCommandKey(command), value: JSON.stringify(command) })),
-    });
-  }
+  const send = (n: number) => writes.send(ids.map((id) => paymentPut(pipeline.names.table, id, n)));
 
   async function statuses(): Promise<string[]> {
-    return Promise.all(ids.map(async (id) => ((await pipeline.item(key(id)))?.PaymentStatus as { S: string } | undefined)?.S ?? 'none'));
+    return Promise.all(ids.map(async (id) => ((await pipeline.item(paymentKey(id)))?.PaymentStatus as { S: string } | undefined)?.S ?? 'none'));
   }
 
   beforeAll(async () => {
@@ -67,21 +43,17 @@ describe('writer: one owner per partition across a rebalance while DynamoDB is d
         },
       },
     });
-    kafka = createKafka({ brokers: pipeline.env.PG2DDB_KAFKA_BROKERS!.split(','), clientId: `${pipeline.names.id}-fencing` });
-    producer = kafka.producer();
-    await producer.connect();
+    writes = await WritesInjector.connect(pipeline, 'fencing');
   });
 
   afterAll(async () => {
     await writerB?.stop();
-    await producer?.disconnect();
+    await writes?.disconnect();
     await pipeline?.stop();
     await proxy?.stop();
   });
 
   it('keeps the newer state written by the new owner when the old owner\'s write could land late', async () => {
-    const { prefix } = pipeline.names;
-    const writes = topicNames(prefix).writes;
     await send(1);
     await eventually(async () => expect(await statuses()).toEqual(ids.map(() => 'V1')), { timeoutMs: 60_000 });
 
@@ -93,13 +65,7 @@ describe('writer: one owner per partition across a rebalance while DynamoDB is d
     proxy.faults = { fail: 1 };
 
     // B joins the group (a rebalance) with a working DynamoDB and owns partitions once it is ready.
-    const env = readStackEnv();
-    writerB = await startServiceProcess(
-      'writer',
-      { ...env, PG2DDB_MAPPING_FILE: pipeline.mappingFile, PG2DDB_TOPIC_PREFIX: prefix, PG2DDB_LOG_FORMAT: 'json', PG2DDB_DYNAMO_ENDPOINT: env.PG2DDB_DYNAMO_ENDPOINT as string },
-      join(pipeline.workDir, 'writer-b.log'),
-    );
-    await writerB.ready(150_000);
+    writerB = await pipeline.startReplica('writer', 'writer-b', {}, 150_000);
     // The newer command, written by whoever owns each item now.
     await send(3);
     await eventually(async () => expect((await statuses()).filter((status) => status === 'V3').length).toBeGreaterThan(0), { timeoutMs: 150_000, intervalMs: 1000 });
@@ -107,7 +73,7 @@ describe('writer: one owner per partition across a rebalance while DynamoDB is d
 
     // DynamoDB comes back for A: whatever A still had in flight must not replace V3.
     proxy.faults = {};
-    await eventually(async () => expect(await consumerLag(kafka, `${prefix}.writer`, [writes])).toBe(0), { timeoutMs: 120_000 });
+    await writes.drained(120_000);
     await eventually(async () => expect(await statuses()).toEqual(ids.map(() => 'V3')), { timeoutMs: 60_000 });
     // And it stays so once every late retry had its chance.
     await new Promise((resolve) => setTimeout(resolve, 8000));
