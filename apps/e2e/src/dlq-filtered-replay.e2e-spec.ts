@@ -1,18 +1,11 @@
 import { eventually, TestPipeline } from '@pg2ddb/testing';
 import { runCli } from './cli-support';
+import { ORDERS_BY_REGION_MAPPING, ordersTableSql } from './orders-by-region';
 
 // Issue 13, defect 7: a replay filtered by --code or --stage marked every letter as replayed (the
 // group's offsets moved over the letters it left out), so `cutover-check` could say "DLQ empty"
 // with letters never re-sent. Replay progress is now kept per letter.
-const mapping = `
-table: { name: Orders, partitionKey: { name: PK, type: S }, sortKey: { name: SK, type: S } }
-entities:
-  - name: Order
-    source: { schema: public, table: orders }
-    primaryKey: [id]
-    columns: { id: integer, region: text, total: numeric }
-    key: { pk: "REGION#{region}", sk: "ORDER#{id}" }
-`;
+const mapping = ORDERS_BY_REGION_MAPPING;
 
 interface Listed {
   total: number;
@@ -29,8 +22,7 @@ describe('filtered dlq replay on the real stack', () => {
   beforeAll(async () => {
     pipeline = await TestPipeline.start({
       mapping,
-      schemaSql: `CREATE TABLE orders (id integer PRIMARY KEY, region text, total numeric);
-                  INSERT INTO orders VALUES (1, 'EU', 10), (2, NULL, 20), (3, 'US', 1e130);`,
+      schemaSql: ordersTableSql(`VALUES (1, 'EU', 10), (2, NULL, 20), (3, 'US', 1e130)`, { totalNotNull: false }),
     });
     env = { ...pipeline.env, PG2DDB_TOPIC_PREFIX: pipeline.names.prefix };
   });

@@ -2,19 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { AttributeMap } from '@pg2ddb/contracts';
 import { eventually, TestPipeline } from '@pg2ddb/testing';
 import { runCli } from './cli-support';
+import { ORDERS_BY_REGION_MAPPING, ordersTableSql } from './orders-by-region';
 
 // Dead letters after a fix: a row the mapping cannot key (its key column is NULL) is
 // dead-lettered by the transformer; the operator fixes the mapping, restarts the transformer and
 // runs `pg2ddb dlq replay`: the row arrives, nothing else changes, and replaying again is harmless.
-const mapping = `
-table: { name: Orders, partitionKey: { name: PK, type: S }, sortKey: { name: SK, type: S } }
-entities:
-  - name: Order
-    source: { schema: public, table: orders }
-    primaryKey: [id]
-    columns: { id: integer, region: text, total: numeric }
-    key: { pk: "REGION#{region}", sk: "ORDER#{id}" }
-`;
+const mapping = ORDERS_BY_REGION_MAPPING;
 
 describe('pg2ddb dlq list | replay on the real stack', () => {
   let pipeline: TestPipeline;
@@ -25,8 +18,7 @@ describe('pg2ddb dlq list | replay on the real stack', () => {
   beforeAll(async () => {
     pipeline = await TestPipeline.start({
       mapping,
-      schemaSql: `CREATE TABLE orders (id integer PRIMARY KEY, region text, total numeric NOT NULL);
-                  INSERT INTO orders VALUES (1, 'EU', 10), (2, NULL, 20), (3, 'US', 30);`,
+      schemaSql: ordersTableSql(`VALUES (1, 'EU', 10), (2, NULL, 20), (3, 'US', 30)`),
     });
     env = { ...pipeline.env, PG2DDB_TOPIC_PREFIX: pipeline.names.prefix };
   });

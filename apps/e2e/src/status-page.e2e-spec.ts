@@ -7,21 +7,14 @@ import { repoRoot, startServiceProcess, type ServiceProcess } from '@pg2ddb/serv
 import { eventually, TestPipeline } from '@pg2ddb/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { runCli } from './cli-support';
+import { ORDERS_BY_REGION_MAPPING, ordersTableSql } from './orders-by-region';
 
 // The status page in a real headless browser (Debian's chromium driven by playwright-core) against
 // the real stack: the status service reads the test's own pipeline while rows stream through it.
 const root = repoRoot();
 const TOKEN = 'status-page-e2e-admin-token';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const mapping = `
-table: { name: Orders, partitionKey: { name: PK, type: S }, sortKey: { name: SK, type: S } }
-entities:
-  - name: Order
-    source: { schema: public, table: orders }
-    primaryKey: [id]
-    columns: { id: integer, region: text, total: numeric }
-    key: { pk: "REGION#{region}", sk: "ORDER#{id}" }
-`;
+const mapping = ORDERS_BY_REGION_MAPPING;
 
 describe('the status page in a headless browser', () => {
   let pipeline: TestPipeline;
@@ -42,8 +35,7 @@ describe('the status page in a headless browser', () => {
     if (chromiumReady.status !== 0) throw new Error('infra/scripts/ensure-apt-tools.sh chromium failed; see above');
     pipeline = await TestPipeline.start({
       mapping,
-      schemaSql: `CREATE TABLE orders (id integer PRIMARY KEY, region text, total numeric NOT NULL);
-                  INSERT INTO orders SELECT i, 'EU', i FROM generate_series(1, 200) i;`,
+      schemaSql: ordersTableSql(`SELECT i, 'EU', i FROM generate_series(1, 200) i`),
     });
     status = await startServiceProcess(
       'status',
