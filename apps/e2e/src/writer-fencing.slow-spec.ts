@@ -1,14 +1,11 @@
-import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import type { ServiceProcess } from '@pg2ddb/service';
-import { DynamoFaultProxy, eventually, paymentKey, paymentPut, readStackEnv, TestPipeline, WritesInjector } from '@pg2ddb/testing';
+import { DynamoFaultProxy, eventually, exampleSources, paymentKey, paymentPut, readStackEnv, TestPipeline, WritesInjector } from '@pg2ddb/testing';
 
 // Two writers must never own one partition (DESIGN invariant 2 under rebalances). Writer A reads
 // the stored versions, then DynamoDB goes down before its write lands; a second writer B joins the
 // group (a rebalance) and, once it owns the partitions, writes a newer command for the same items.
 // When DynamoDB comes back, A's old write must not land over B's newer state: A stops writing once
 // a heartbeat says the group is rebalancing, and any write of its that follows a retry is conditional.
-const examples = join(__dirname, '../../../examples/payments');
 const ITEMS = 24;
 
 describe('writer: one owner per partition across a rebalance while DynamoDB is down', () => {
@@ -28,8 +25,7 @@ describe('writer: one owner per partition across a rebalance while DynamoDB is d
   beforeAll(async () => {
     proxy = await DynamoFaultProxy.start(readStackEnv().PG2DDB_DYNAMO_ENDPOINT as string);
     pipeline = await TestPipeline.start({
-      mapping: readFileSync(join(examples, 'mapping.yaml'), 'utf8'),
-      schemaSql: readFileSync(join(examples, 'schema.sql'), 'utf8'),
+      ...exampleSources('payments'),
       services: ['writer'],
       // Writer A goes through the proxy and keeps retrying one write for long (as with a long
       // outage and a patient retry policy); the SDK's own retries are off so each failure reaches it.

@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { topicNames, writeCommandKey, type AttributeMap, type DeadLetter, type WriteCommand } from '@pg2ddb/contracts';
-import { eventually, paymentDelete, paymentKey as key, paymentPut, TestPipeline, testVersion, withoutVersion, WritesInjector } from '@pg2ddb/testing';
+import { eventually, exampleSources, paymentDelete, paymentKey as key, paymentPut, TestPipeline, testVersion, withoutVersion, WritesInjector } from '@pg2ddb/testing';
 import type { Kafka } from 'kafkajs';
 
 // The writer alone, fed write commands straight into <prefix>.writes: duplicates, out-of-order
 // versions and deletes followed by older puts must leave exactly the newest state, across batches,
 // restarts and full replays; an item DynamoDB cannot hold goes to the DLQ and the rest is written.
-const examples = join(__dirname, '../../../examples/payments');
 
 const version = (n: number): string => testVersion(n, 0);
 
@@ -32,8 +29,7 @@ describe('writer: version guard and dead letters on the real stack', () => {
 
   beforeAll(async () => {
     pipeline = await TestPipeline.start({
-      mapping: readFileSync(join(examples, 'mapping.yaml'), 'utf8'),
-      schemaSql: readFileSync(join(examples, 'schema.sql'), 'utf8'),
+      ...exampleSources('payments'),
       services: ['writer'],
     });
     table = pipeline.names.table;

@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { writeCommandKey, type WriteCommand } from '@pg2ddb/contracts';
-import { DeadLetterCollector, DynamoFaultProxy, eventually, paymentKey as key, paymentPut, readStackEnv, TestPipeline, WritesInjector } from '@pg2ddb/testing';
+import { DeadLetterCollector, DynamoFaultProxy, eventually, exampleSources, paymentKey as key, paymentPut, readStackEnv, TestPipeline, WritesInjector } from '@pg2ddb/testing';
 
 // DynamoDB errors the SDK cannot name are faults, not verdicts on the data: they are retried, and
 // dead-lettered (with their message) only when they outlast PG2DDB_WRITER_UNKNOWN_ERROR_BATCH_ATTEMPTS
 // attempts at the batch. A batch retried as a whole reads no stored version twice.
-const examples = join(__dirname, '../../../examples/payments');
 
 describe('writer: unknown DynamoDB errors and whole-batch retries on the real stack', () => {
   let pipeline: TestPipeline;
@@ -23,8 +20,7 @@ describe('writer: unknown DynamoDB errors and whole-batch retries on the real st
   beforeAll(async () => {
     proxy = await DynamoFaultProxy.start(readStackEnv().PG2DDB_DYNAMO_ENDPOINT as string);
     pipeline = await TestPipeline.start({
-      mapping: readFileSync(join(examples, 'mapping.yaml'), 'utf8'),
-      schemaSql: readFileSync(join(examples, 'schema.sql'), 'utf8'),
+      ...exampleSources('payments'),
       services: ['writer'],
       serviceEnv: {
         writer: {

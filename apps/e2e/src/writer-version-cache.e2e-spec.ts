@@ -1,7 +1,5 @@
-import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import type { ServiceProcess } from '@pg2ddb/service';
-import { eventually, paymentKey, paymentPut, TestPipeline, WritesInjector } from '@pg2ddb/testing';
+import { eventually, exampleSources, paymentKey, paymentPut, TestPipeline, WritesInjector } from '@pg2ddb/testing';
 import type { Admin } from 'kafkajs';
 
 // The writer remembers, per partition it owns, the versions it read or wrote, and skips the version
@@ -10,7 +8,6 @@ import type { Admin } from 'kafkajs';
 // A writes v1 of every item; B joins (each owns one of the two partitions) and writes v3; B leaves,
 // A owns both again and receives v2 — newer than what A once wrote, older than B's v3. Remembering
 // v1 would let A overwrite v3 with v2 (the batch path writes without a condition).
-const examples = join(__dirname, '../../../examples/payments');
 const ITEMS = 24;
 
 describe('writer: the version cache does not survive a revoke', () => {
@@ -41,8 +38,7 @@ describe('writer: the version cache does not survive a revoke', () => {
 
   beforeAll(async () => {
     pipeline = await TestPipeline.start({
-      mapping: readFileSync(join(examples, 'mapping.yaml'), 'utf8'),
-      schemaSql: readFileSync(join(examples, 'schema.sql'), 'utf8'),
+      ...exampleSources('payments'),
       services: ['writer'],
       serviceEnv: { writer: { PG2DDB_WRITES_PARTITIONS: '2', PG2DDB_WRITER_VERSION_CACHE_ITEMS: '5000' } },
     });

@@ -10,3 +10,4 @@ export { PrivateConnectWorker } from './private-connect-worker';
 export { AlertmanagerProcess, type AlertmanagerAlert } from './alertmanager-process';
 export { catalogueItems, orderItems, userItem } from './catalogue-items';
 export { DeadLetterCollector, injectedSource, paymentDelete, paymentKey, paymentPut, testVersion, WritesInjector } from './injected-writes';
+export { exampleSources } from './example-sources';
