@@ -2,9 +2,9 @@ import { Controller, Inject, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { redactDeadLetter, snapshotSweepKey, topicNames, writeCommandKey, type WriteCommand } from '@pg2ddb/contracts';
 import { itemSize, MAX_ITEM_BYTES } from '@pg2ddb/dynamo';
-import { buildDeadLetter, sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
+import { batchCoordinates, buildDeadLetter, sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
 import type { CompiledMapping } from '@pg2ddb/mapping';
-import { KAFKA_PRODUCER } from '@pg2ddb/service';
+import { bindLogger, KAFKA_PRODUCER } from '@pg2ddb/service';
 import { transformMessage } from '@pg2ddb/transform';
 import type { KafkaMessage, Message, Producer } from 'kafkajs';
 import { COMPILED_MAPPING, TRANSFORMER_CONFIG } from './tokens';
@@ -44,6 +44,7 @@ export class ChangeBatchHandler {
     let mapped = 0;
     const ops = new Map<string, number>();
     const sweeps: Message[] = [];
+    const log = bindLogger(this.logger, batchCoordinates(batch));
     for (const message of batch.messages) {
       const outcome = transformMessage(this.mapping, batch.topic, batch.partition, message, this.sourceEpoch);
       // A snapshot that read the table to its end: the sweep follows the table's puts on <prefix>.writes (see SnapshotSweep).
@@ -54,7 +55,7 @@ export class ChangeBatchHandler {
         this.metrics.events.inc({ outcome: 'dead_lettered' });
         const letter = this.deadLetter(batch, message, outcome);
         // The letter's reason, redacted when PG2DDB_REDACT_VALUES is on: a log line must not carry what the letter hides.
-        this.logger.warn(`dead-lettered: ${outcome.code} ${letter.reason}`, { topic: batch.topic, partition: batch.partition, offset: message.offset });
+        log.warn(`dead-lettered: ${outcome.code} ${letter.reason}`, { offset: message.offset });
         dead.push(letter.message);
       } else {
         const values = outcome.commands.map((command) => JSON.stringify(command));

@@ -1,8 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Logger } from '@nestjs/common';
 import { writeCommandKey, type SnapshotSweep } from '@pg2ddb/contracts';
 import { scanEntityItems } from '@pg2ddb/dynamo';
 import { sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
+import type { BoundLogger } from '@pg2ddb/service';
 import { sweepDeletes } from '@pg2ddb/sync';
 import type { Producer } from 'kafkajs';
 
@@ -16,15 +16,14 @@ import type { Producer } from 'kafkajs';
  * sweep finds what is left and its deletes are stale).
  */
 export class SnapshotSweeper {
-  private readonly logger = new Logger(SnapshotSweeper.name);
-
   constructor(
     private readonly dynamo: DynamoDBClient,
     private readonly producer: Producer,
     private readonly writesTopic: string,
   ) {}
 
-  async sweep(sweeps: readonly SnapshotSweep[], batch: Pick<IncomingBatch, 'fence' | 'heartbeat'>): Promise<number> {
+  /** Sweeps each completed snapshot; `log` is the batch's logger (its lines carry the batch's coordinates). */
+  async sweep(sweeps: readonly SnapshotSweep[], batch: Pick<IncomingBatch, 'fence' | 'heartbeat'>, log: BoundLogger): Promise<number> {
     let total = 0;
     for (const sweep of sweeps) {
       let found = 0;
@@ -35,7 +34,7 @@ export class SnapshotSweeper {
         found += deletes.length;
         await batch.heartbeat().catch(() => undefined);
       });
-      this.logger.log(`snapshot of ${sweep.source.schema}.${sweep.source.table} completed at ${sweep.version}: ${found} item(s) of ${sweep.entity} left by an earlier snapshot, sent for deletion`);
+      log.log(`snapshot of ${sweep.source.schema}.${sweep.source.table} completed at ${sweep.version}: ${found} item(s) of ${sweep.entity} left by an earlier snapshot, sent for deletion`);
       total += found;
     }
     return total;

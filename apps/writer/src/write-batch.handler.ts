@@ -5,7 +5,7 @@ import { redactDeadLetter, topicNames } from '@pg2ddb/contracts';
 import { persistCommands, TombstoneTables, type PersistOptions } from '@pg2ddb/dynamo';
 import type { RetryEvent } from '@pg2ddb/errors';
 import { batchCoordinates, buildDeadLetter, sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
-import { KAFKA_PRODUCER } from '@pg2ddb/service';
+import { bindLogger, KAFKA_PRODUCER, type BoundLogger } from '@pg2ddb/service';
 import type { StoredVersions } from '@pg2ddb/sync';
 import type { KafkaMessage, Message, Producer } from 'kafkajs';
 import { decodeCommands, type WriteScope } from './decode-commands';
@@ -53,6 +53,7 @@ export class WriteBatchHandler {
 
   @EventPattern('writes')
   async handle(@Payload() batch: IncomingBatch): Promise<void> {
+    const log = bindLogger(this.logger, batchCoordinates(batch));
     const timer = this.metrics.batchSeconds.startTimer();
     const { commands, origins, sweeps, bad } = decodeCommands(batch.messages, this.scope);
     this.metrics.batchCommands.observe(batch.messages.length);
@@ -79,9 +80,9 @@ export class WriteBatchHandler {
       ...bad.map(({ message, code, reason }) => ({ message, code, reason })),
       ...sorted.dead.map(({ index, code, reason }) => ({ message: origins[index] as KafkaMessage, code, reason })),
     ];
-    await this.sendDeadLetters(batch, dead);
+    await this.sendDeadLetters(batch, dead, log);
     // Completed snapshots: delete what an abandoned earlier snapshot left (before the offsets move).
-    if (sweeps.length > 0) await this.sweeper.sweep(sweeps, batch);
+    if (sweeps.length > 0) await this.sweeper.sweep(sweeps, batch, log);
     this.metrics.recordApplied(sorted.applied);
     this.metrics.commands.inc({ outcome: 'stale' }, result.counts.stale);
     this.metrics.commands.inc({ outcome: 'superseded' }, result.counts.superseded);
@@ -131,12 +132,12 @@ export class WriteBatchHandler {
   }
 
   /** Dead-letters commands that can never succeed, logged with the batch's coordinates. */
-  private async sendDeadLetters(batch: IncomingBatch, dead: Array<{ message: KafkaMessage; code: string; reason: string }>): Promise<void> {
+  private async sendDeadLetters(batch: IncomingBatch, dead: Array<{ message: KafkaMessage; code: string; reason: string }>, log: BoundLogger): Promise<void> {
     if (dead.length === 0) return;
     const letters = dead.map(({ message, code, reason }) => this.deadLetter(batch, message, code, reason));
     await sendInChunks(this.producer, [{ topic: this.dlqTopic, messages: letters }]);
     for (const entry of dead) this.metrics.deadLetters.inc({ code: entry.code });
-    this.logger.warn(`dead-lettered ${dead.length} write command(s)`, batchCoordinates(batch));
+    log.warn(`dead-lettered ${dead.length} write command(s)`, { codes: [...new Set(dead.map((entry) => entry.code))] });
   }
 
   private countRetry(event: RetryEvent): void {

@@ -8,3 +8,4 @@ export { StructuredLogger } from './structured-logger';
 export { dynamoClientProvider } from './dynamo-client.provider';
 export { watchBatchRetries } from './batch-retries';
 export { KAFKA_PRODUCER, kafkaProducerProvider, type KafkaProducerOptions } from './kafka-producer.provider';
+export { bindLogger, type BoundLogger, type LineLogger } from './bound-logger';
