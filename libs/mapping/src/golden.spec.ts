@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AttributeMap, ConnectSchema, DebeziumEnvelope, SourceCoordinates, WriteCommand } from '@pg2ddb/contracts';
 
 import { compileMapping, type CompiledMapping } from './compile-mapping';
+import { decodeDebeziumValue } from './debezium-decoder';
 import { loadMapping } from './load-mapping';
 import { parseJsonLossless } from './lossless-json';
 import { mapChange } from './map-change';
@@ -138,6 +139,37 @@ describe('golden: what the connector does and does not say', () => {
     });
     const [command] = mapChange(undeclared, readEvent('numeric-38-digits'), { version: VERSION, source: SOURCE });
     expect(command?.op === 'put' && command.item.c_numeric).toEqual({ N: '12345678901234567890.123456789012345678' });
+  });
+
+  it('sends bit(n) as a little-endian bit set with n and its source type, varbit without its length', () => {
+    expect(afterField('bits', 'c_bit12')).toMatchObject({ type: 'bytes', name: 'io.debezium.data.Bits', parameters: { length: '12', '__debezium.source.column.type': 'BIT' } });
+    expect(afterField('bits', 'c_bit1')).toMatchObject({ type: 'boolean', parameters: { '__debezium.source.column.type': 'BIT' } });
+    const varbit = afterField('varbit', 'c_varbit');
+    expect(varbit).toMatchObject({ type: 'bytes', name: 'io.debezium.data.Bits', parameters: { length: '16', '__debezium.source.column.type': 'VARBIT' } });
+    // B'0011': one byte, 0x03, the two leading zeros gone; B'11' would arrive the same.
+    const raw = (readEvent('varbit').payload.after as Record<string, unknown>).c_varbit;
+    expect(raw).toBe('Aw==');
+    expect(() => decodeDebeziumValue(raw, varbit, undefined, { entity: 'TypeRow', column: 'c_varbit' })).toThrow(
+      expect.objectContaining({ code: 'MAPPING_UNSUPPORTED_TYPE' }),
+    );
+  });
+
+  it('leaves tsvector out of the event and sends each inner array of a multi-dimensional value as NULL', () => {
+    expect(afterField('text-forms', 'c_ltree')).toMatchObject({ type: 'string', name: 'io.debezium.data.Ltree' });
+    expect(afterField('text-forms', 'c_tsvector')).toBeUndefined();
+    // {{1,2},{3,NULL}} in an integer[][] column.
+    expect(afterField('arrays-multi', 'c_int_matrix')).toMatchObject({ type: 'array', items: { type: 'int32' } });
+    expect((readEvent('arrays-multi').payload.after as Record<string, unknown>).c_int_matrix).toEqual([null, null]);
+  });
+
+  it('marks tstzrange with its source type, so an undeclared one still gets its bounds in UTC', () => {
+    expect(afterField('ranges', 'c_tstzrange')?.parameters?.['__debezium.source.column.type']).toBe('TSTZRANGE');
+    const undeclared = goldenMapping((mapping) => {
+      const columns = mapping.entities[0]!.columns as Record<string, unknown>;
+      columns.c_tstzrange = null;
+    });
+    const [command] = mapChange(undeclared, readEvent('ranges'), { version: VERSION, source: SOURCE });
+    expect(command?.op === 'put' && command.item.c_tstzrange).toEqual({ S: '["2024-02-29 07:04:56.5+00","2024-03-01 00:00:00+00")' });
   });
 
   it('names real and double fields "float" and "double", not "float32" and "float64"', () => {

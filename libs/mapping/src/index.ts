@@ -33,9 +33,12 @@ export { decodeDebeziumValue } from './debezium-decoder';
 export { decodePostgresValue } from './postgres-decoder';
 export { encodeAttribute, type EncodeOptions } from './attribute-encoder';
 export { parseColumnType, type ColumnFamily, type ColumnType } from './column-type';
+export { ARRAY_CHECKS, compatibleFamilies, liveColumnType, refusedTypeReason, selectColumnSql, typeFamily } from './types/type-registry';
+export type { SourceCheck, TypeFamily } from './types/type-family';
 export { parseJsonLossless } from './lossless-json';
 export { EnvelopeDecoder } from './envelope-decoder';
-export { decodeAttribute, attributeToJson } from './attribute-decoder';
+export { decodeAttribute } from './attribute-decoder';
+export { attributeToJson } from './attribute-json';
 export { toPgParam, type PgParam } from './pg-param';
 export {
   compileInverse,

@@ -58,7 +58,7 @@ describe('type matrix: row → item → row (the way back)', () => {
   it('covers every type family the matrix has', () => {
     const families = new Set(roundTrips.map((c) => parseColumnType(c.postgres!.type)!.family));
     expect([...families].sort()).toEqual(
-      ['boolean', 'bytes', 'date', 'enum', 'float', 'integer', 'interval', 'json', 'numeric', 'text', 'time', 'timestamp', 'timestamptz', 'timetz', 'uuid'].sort(),
+      ['bit', 'boolean', 'bytes', 'date', 'enum', 'float', 'integer', 'interval', 'json', 'numeric', 'range', 'text', 'time', 'timestamp', 'timestamptz', 'timetz', 'tstzrange', 'uuid'].sort(),
     );
   });
 });
@@ -81,6 +81,12 @@ describe('toPgParam: Postgres input text', () => {
     ['boolean', { BOOL: false }, 'false'],
     ['jsonb', { M: { a: { N: '12345678901234567890123456789' }, b: { L: [{ NULL: true }, { S: 'x"y' }] } } }, '{"a":12345678901234567890123456789,"b":[null,"x\\"y"]}'],
     ['text[]', { L: [{ S: 'a,b' }, { NULL: true }] }, ['a,b', null]],
+    ['integer[][]', { L: [{ L: [{ N: '1' }, { N: '2' }] }, { L: [{ N: '3' }, { NULL: true }] }] }, [['1', '2'], ['3', null]]],
+    ['jsonb[]', { L: [{ L: [{ N: '1' }] }] }, ['[1]']],
+    ['tstzrange', { S: '["2024-03-01 10:00:00+00",infinity)' }, '["2024-03-01 10:00:00+00",infinity)'],
+    ['int8range', { S: '[1,10)' }, '[1,10)'],
+    ['bit(4)', { S: '0101' }, '0101'],
+    ['ltree', { S: 'Top.Science' }, 'Top.Science'],
   ] as Array<[string, AttributeValue, unknown]>)('%s %j → %j', (type, value, expected) => {
     expect(param(type, value)).toEqual(expected);
   });
@@ -91,6 +97,10 @@ describe('toPgParam: Postgres input text', () => {
     ['timestamptz', { S: 'yesterday' }, 'entity "T", column "c": "yesterday" is not a timestamp'],
     ['boolean', { N: '1' }, 'entity "T", column "c": attribute is N; a boolean column needs BOOL'],
     ['jsonb', { SS: ['a'] }, 'entity "T", column "c": a SS attribute has no JSON form'],
+    ['bit(4)', { S: '0102' }, 'entity "T", column "c": "0102" is not a bit string of 0s and 1s'],
+    ['bit(4)', { BOOL: true }, 'entity "T", column "c": attribute is BOOL; a bit(4) column needs S'],
+    ['daterange', { S: '2024-01-01' }, 'entity "T", column "c": "2024-01-01" is not a range'],
+    ['tstzrange', { S: '[yesterday,)' }, 'entity "T", column "c": range bound "yesterday" is not a timestamp'],
   ] as Array<[string, AttributeValue, string]>)('refuses %s %j', (type, value, message) => {
     let thrown: unknown;
     try {

@@ -12,6 +12,7 @@ import { MappingError, MappingErrorCode, valueError, type ValueLocation } from '
 import { toPgParam, type PgParam } from './pg-param';
 import type { PgValue } from './pg-value';
 import { MICROS_PER_DAY } from './temporal-format';
+import { typeFamily } from './types/type-registry';
 
 /** Where one column's value comes from when an item becomes a row. */
 export type InverseSource =
@@ -129,7 +130,8 @@ function invertEntity(compiled: CompiledMapping, entity: CompiledEntity): Invers
       if (type?.family === 'json' && !type.array && attribute.options.nulls === 'null') {
         warnings.push(`column "${column}" (json) with nulls: null: a JSON null and an SQL NULL are both stored as NULL and come back as SQL NULL`);
       }
-      if (type?.family === 'timetz') warnings.push(`column "${column}" (timetz) comes back shifted to UTC (+00)`);
+      const lossy = type ? typeFamily(type).inverseWarning : undefined;
+      if (lossy) warnings.push(`column "${column}" (${type!.family}) ${lossy}`);
       continue;
     }
     const fromKey = entity.mode === 'item' ? keySource(entity, column, type) : undefined;
@@ -253,15 +255,13 @@ function placeholderValue(text: string, placeholder: Placeholder, type: ColumnTy
     if (instant.micros % MICROS_PER_DAY !== 0n) return valueError(MappingErrorCode.ItemInvalid, where, `${JSON.stringify(text)} is not midnight, so not a date`, text);
     return { kind: 'date', days: Number(instant.micros / MICROS_PER_DAY) };
   }
-  switch (type?.family) {
-    case 'integer':
-    case 'numeric':
-    case 'float':
+  switch (type ? typeFamily(type).form : undefined) {
+    case 'N':
       return decodeAttribute({ N: text }, type, options, where);
-    case 'boolean':
+    case 'BOOL':
       if (text !== 'true' && text !== 'false') return valueError(MappingErrorCode.ItemInvalid, where, `${JSON.stringify(text)} is not a boolean`, text);
       return { kind: 'boolean', value: text === 'true' };
-    case 'bytes':
+    case 'B':
       return decodeAttribute({ B: text }, type, options, where);
     default:
       return decodeAttribute({ S: text }, type, options, where);

@@ -1,5 +1,6 @@
 import type { ColumnType } from './column-type';
 import type { KeyTemplate, Placeholder } from './key-template';
+import { typeFamily } from './types/type-registry';
 
 /**
  * The way back: splits a rendered key (`PAYMENT#2024-03-01T10:00:00.000000Z#42`) into the text of
@@ -39,27 +40,7 @@ export function readTemplate(template: KeyTemplate, text: string): Map<Placehold
 
 /** Characters the key text of a type can contain, for the ambiguity check; undefined: any. */
 export function keyTextAlphabet(type: ColumnType | undefined): RegExp | undefined {
-  if (!type || type.array) return undefined;
-  switch (type.family) {
-    case 'integer':
-    case 'numeric':
-    case 'float':
-      return /^[0-9.\-E+]$/;
-    case 'uuid':
-      return /^[0-9a-fA-F-]$/;
-    case 'boolean':
-      return /^[truefals]$/;
-    case 'date':
-      return /^[0-9\-+infty]$/;
-    case 'timestamp':
-    case 'timestamptz':
-      return /^[0-9\-+:.TZinfty]$/;
-    case 'time':
-    case 'timetz':
-      return /^[0-9:.Z]$/;
-    default:
-      return undefined;
-  }
+  return !type || type.array ? undefined : typeFamily(type).keyAlphabet;
 }
 
 /** Why reading this placeholder back loses information, or undefined when it is exact. */

@@ -1,159 +1,87 @@
 import type { ColumnType } from './column-type';
-import { decimalTextOrThrow, describeRaw, floatOrThrow, integerOrThrow } from './decimal-number';
-import { canonicalInterval } from './iso-duration';
+import { floatOrThrow, integerOrThrow, describeRaw } from './decimal-number';
 import { MappingErrorCode, valueError, type ValueLocation } from './mapping-error';
 import { NULL_VALUE, type PgValue } from './pg-value';
-import { formatTime, parseDate, parseTime, parseTimestamp } from './temporal-format';
+import { decodeBytes } from './types/text-families';
+import { typeFamily } from './types/type-registry';
 
 /**
  * The reconciler's path: a value read straight from Postgres with `pg`, normalised to `PgValue`.
  * Exactness needs text for a few types (see docs/type-mapping.md): numeric and int8 as text (the
  * `pg` default), timestamps/dates/times as text (`pg.types.setTypeParser` returning the string, or
  * `::text`), intervals with `IntervalStyle = iso_8601`, json/jsonb as text, money as `::numeric`.
+ * Each family's decoder is in the type registry (./types).
  */
 export function decodePostgresValue(raw: unknown, type: ColumnType | undefined, where: ValueLocation): PgValue {
   if (raw === null || raw === undefined) return NULL_VALUE;
   if (!type) return inferValue(raw, where);
   if (type.array) return decodeArray(raw, type, where);
-  switch (type.family) {
-    case 'integer':
-      return { kind: 'number', text: integerOrThrow(raw, where) };
-    case 'numeric':
-      return { kind: 'number', text: decimalTextOrThrow(raw, where) };
-    case 'float':
-      return { kind: 'number', text: floatOrThrow(raw, where) };
-    case 'boolean':
-      return decodeBoolean(raw, where);
-    case 'text':
-    case 'uuid':
-    case 'enum':
-      return { kind: 'text', text: expectString(raw, where, type) };
-    case 'json':
-      return { kind: 'json', text: typeof raw === 'string' ? raw : JSON.stringify(raw) };
-    case 'bytes':
-      return decodeBytes(raw, where);
-    case 'date':
-      return dateFromText(expectString(raw, where, type), where);
-    case 'time':
-      return timeFromText(expectString(raw, where, type), where);
-    case 'timetz':
-      return timetzFromText(expectString(raw, where, type), where);
-    case 'timestamp':
-    case 'timestamptz':
-      return timestampFromText(expectString(raw, where, type), where);
-    case 'interval':
-      return intervalFromText(expectString(raw, where, type), where);
-  }
-}
-
-/** A timestamp or timestamptz in ISO-8601 or Postgres text (or `infinity`), to epoch µs. */
-export function timestampFromText(text: string, where: ValueLocation): PgValue {
-  if (text === 'infinity' || text === '-infinity') return { kind: 'infinity', negative: text === '-infinity' };
-  const parsed = parseTimestamp(text);
-  if (!parsed.ok) return valueError(MappingErrorCode.ValueInvalid, where, parsed.problem, text);
-  return { kind: 'timestamp', micros: parsed.value };
-}
-
-/** A date as `YYYY-MM-DD` (or `infinity`). */
-export function dateFromText(text: string, where: ValueLocation): PgValue {
-  if (text === 'infinity' || text === '-infinity') return { kind: 'infinity', negative: text === '-infinity' };
-  const parsed = parseDate(text);
-  if (!parsed.ok) return valueError(MappingErrorCode.ValueInvalid, where, parsed.problem, text);
-  return { kind: 'date', days: parsed.value };
-}
-
-function timeFromText(text: string, where: ValueLocation): PgValue {
-  const parsed = parseTime(text);
-  if (!parsed.ok || parsed.value.zoned) {
-    return valueError(MappingErrorCode.ValueInvalid, where, `${JSON.stringify(text)} is not a time of day`, text);
-  }
-  return { kind: 'time', micros: parsed.value.micros };
-}
-
-/** A time with time zone, shifted to UTC: canonical `HH:MM:SS.ffffffZ`. */
-export function timetzFromText(text: string, where: ValueLocation): PgValue {
-  const parsed = parseTime(text);
-  if (!parsed.ok || !parsed.value.zoned) {
-    return valueError(MappingErrorCode.ValueInvalid, where, `${JSON.stringify(text)} is not a time with time zone`, text);
-  }
-  return { kind: 'text', text: `${formatTime(parsed.value.micros)}Z` };
-}
-
-/** An interval in ISO-8601 form, canonicalised to `P<y>Y<m>M<d>DT<h>H<m>M<s>S`. */
-export function intervalFromText(text: string, where: ValueLocation): PgValue {
-  const canonical = canonicalInterval(text);
-  if (canonical === undefined) {
-    return valueError(
-      MappingErrorCode.ValueInvalid,
-      where,
-      `${JSON.stringify(text)} is not an ISO-8601 interval (read intervals with IntervalStyle = iso_8601)`,
-      text,
-    );
-  }
-  return { kind: 'text', text: canonical };
-}
-
-function expectString(raw: unknown, where: ValueLocation, type: ColumnType): string {
-  if (typeof raw === 'string') return raw;
-  const hint = raw instanceof Date ? ' (JS Date keeps only milliseconds: read this column as text)' : '';
-  return valueError(MappingErrorCode.ValueInvalid, where, `expected ${type.declared} as text, got ${describeRaw(raw)}${hint}`);
-}
-
-function decodeBoolean(raw: unknown, where: ValueLocation): PgValue {
-  if (typeof raw === 'boolean') return { kind: 'boolean', value: raw };
-  if (raw === 't' || raw === 'true') return { kind: 'boolean', value: true };
-  if (raw === 'f' || raw === 'false') return { kind: 'boolean', value: false };
-  return valueError(MappingErrorCode.ValueInvalid, where, `${describeRaw(raw)} is not a boolean`);
-}
-
-function decodeBytes(raw: unknown, where: ValueLocation): PgValue {
-  if (raw instanceof Uint8Array) return { kind: 'bytes', base64: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') };
-  if (typeof raw === 'string' && raw.startsWith('\\x')) return { kind: 'bytes', base64: Buffer.from(raw.slice(2), 'hex').toString('base64') };
-  return valueError(MappingErrorCode.ValueInvalid, where, `expected bytea as a Buffer or \\x hex text, got ${describeRaw(raw)}`);
+  return typeFamily(type).fromPostgres(raw, type, where);
 }
 
 function decodeArray(raw: unknown, type: ColumnType, where: ValueLocation): PgValue {
   const elements = typeof raw === 'string' ? parseArrayLiteral(raw, where) : raw;
   if (!Array.isArray(elements)) return valueError(MappingErrorCode.ValueInvalid, where, `expected an array, got ${describeRaw(raw)}`);
   const element: ColumnType = { ...type, array: false };
+  // A multi-dimensional array is an array of arrays: a nested list (a json element may be an array itself).
+  const nests = element.family !== 'json';
   return {
     kind: 'array',
-    items: elements.map((item: unknown, index) => decodePostgresValue(item, element, { ...where, path: `${where.path ?? '$'}[${index}]` })),
+    items: elements.map((item: unknown, index) => {
+      const at = { ...where, path: `${where.path ?? '$'}[${index}]` };
+      return nests && Array.isArray(item) ? decodeArray(item, type, at) : decodePostgresValue(item, element, at);
+    }),
   };
 }
 
-/** Parses a one-dimensional Postgres array literal (`{1,NULL,"a b","x\"y"}`) into strings and nulls. */
-export function parseArrayLiteral(text: string, where: ValueLocation): Array<string | null> {
-  const invalid = () => valueError(MappingErrorCode.ValueInvalid, where, `${JSON.stringify(text)} is not a one-dimensional array literal`, text);
-  if (!text.startsWith('{') || !text.endsWith('}')) return invalid();
-  const items: Array<string | null> = [];
-  const body = text.slice(1, -1);
-  if (body === '') return items;
-  let i = 0;
-  while (i <= body.length) {
-    if (body[i] === '"') {
-      let value = '';
-      i++;
-      while (i < body.length && body[i] !== '"') {
-        if (body[i] === '\\') i++;
-        value += body[i] ?? '';
-        i++;
-      }
-      if (body[i] !== '"') return invalid();
-      items.push(value);
-      i++;
-    } else {
-      let end = body.indexOf(',', i);
-      if (end === -1) end = body.length;
-      const token = body.slice(i, end).trim();
-      if (token.startsWith('{')) return invalid();
-      items.push(token === 'NULL' ? null : token);
-      i = end;
+/** One element of a parsed array literal: its text, NULL, or (multi-dimensional) a sub-array. */
+export type ArrayLiteralElement = string | null | ArrayLiteralElement[];
+
+/**
+ * Parses a Postgres array literal (`{1,NULL,"a b","x\"y"}`, `{{1,2},{3,4}}`) into strings, nulls
+ * and, for more than one dimension, nested arrays.
+ */
+export function parseArrayLiteral(text: string, where: ValueLocation): ArrayLiteralElement[] {
+  const invalid = (): never => valueError(MappingErrorCode.ValueInvalid, where, `${JSON.stringify(text)} is not an array literal`, text);
+  let at = 0;
+  const parseLevel = (): ArrayLiteralElement[] => {
+    if (text[at] !== '{') return invalid();
+    at++;
+    const items: ArrayLiteralElement[] = [];
+    if (text[at] === '}') {
+      at++;
+      return items;
     }
-    if (i < body.length && body[i] !== ',') return invalid();
-    i++;
-  }
-  return items;
+    for (;;) {
+      if (text[at] === '{') items.push(parseLevel());
+      else if (text[at] === '"') {
+        let value = '';
+        at++;
+        while (at < text.length && text[at] !== '"') {
+          if (text[at] === '\\') at++;
+          value += text[at] ?? '';
+          at++;
+        }
+        if (text[at] !== '"') return invalid();
+        items.push(value);
+        at++;
+      } else {
+        let end = at;
+        while (end < text.length && text[end] !== ',' && text[end] !== '}') end++;
+        const token = text.slice(at, end).trim();
+        if (token === '' || token.includes('{') || token.includes('"')) return invalid();
+        items.push(token === 'NULL' ? null : token);
+        at = end;
+      }
+      if (text[at] === ',') at++;
+      else if (text[at] === '}') {
+        at++;
+        return items;
+      } else return invalid();
+    }
+  };
+  const items = parseLevel();
+  return at === text.length ? items : invalid();
 }
 
 function inferValue(raw: unknown, where: ValueLocation): PgValue {

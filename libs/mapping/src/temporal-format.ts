@@ -251,3 +251,32 @@ export function parseTime(text: string): ParseResult<{ micros: bigint; zoned: bo
   }
   return { ok: true, value: { micros, zoned: m[5] !== undefined } };
 }
+
+/** A date as Postgres reads and prints it: `YYYY-MM-DD`, with ` BC` for years before 1 (no year 0). */
+export function formatPgDate(days: number): string {
+  const { text, bc } = pgDateParts(days);
+  return bc ? `${text} BC` : text;
+}
+
+/**
+ * An instant as Postgres timestamp text, `YYYY-MM-DD HH:MM:SS.ffffff` plus `zone` (`+00` for
+ * timestamptz, `''` for timestamp) and ` BC`. `trim` drops trailing fraction zeros (and an empty
+ * fraction) the way Postgres's own output does.
+ */
+export function formatPgTimestamp(micros: bigint, zone: string, trim = false): string {
+  const days = floorDiv(micros, MICROS_PER_DAY);
+  const date = pgDateParts(Number(days));
+  let time = formatTime(micros - days * MICROS_PER_DAY);
+  if (trim) time = time.replace(TRAILING_FRACTION_ZEROS, '');
+  return `${date.text} ${time}${zone}${date.bc ? ' BC' : ''}`;
+}
+
+const TRAILING_FRACTION_ZEROS = /\.?0+$/;
+
+/** Postgres has no year 0: astronomical year 0 is 1 BC, -43 is 44 BC. */
+function pgDateParts(days: number): { text: string; bc: boolean } {
+  const { year, month, day } = civilFromDays(days);
+  const bc = year <= 0;
+  const shown = bc ? 1 - year : year;
+  return { text: `${String(shown).padStart(4, '0')}-${pad(month, 2)}-${pad(day, 2)}`, bc };
+}

@@ -1,10 +1,11 @@
 import type { KeyAttribute } from '@pg2ddb/contracts';
 
-import { isTtlSource, neverRendersEmpty } from './column-type';
+import { isTtlSource, neverRendersEmpty, refusedTypeReason } from './column-type';
 import { attributeColumns, declaredColumns, type DeclaredColumn } from './column-declarations';
 import { parseDuration } from './iso-duration';
 import { parseTemplate, type KeyTemplate } from './key-template';
 import type { EntityDefinition, GsiDefinition, Mapping } from './mapping-definition';
+import { typeFamily } from './types/type-registry';
 
 /** What the whole-mapping checks need to know about one table and its entities. */
 export interface TableFacts {
@@ -42,7 +43,12 @@ export function validateEntity(entity: EntityDefinition, table: TableFacts, repo
   }
   for (const column of columns.values()) {
     if (column.typeName && !column.type) {
-      report(`columns.${column.name} has unknown type "${column.typeName}" (see docs/type-mapping.md for the types the mapping knows)`);
+      const refused = refusedTypeReason(column.typeName);
+      report(
+        refused
+          ? `columns.${column.name} has type "${column.typeName}", which pg2ddb cannot carry exactly: ${refused}`
+          : `columns.${column.name} has unknown type "${column.typeName}" (see docs/type-mapping.md for the types the mapping knows)`,
+      );
     }
   }
   for (const column of entity.primaryKey) {
@@ -68,8 +74,7 @@ export function validateEntity(entity: EntityDefinition, table: TableFacts, repo
       return;
     }
     const type = columns.get(only.column)?.type;
-    const fits = attribute.type === 'N' ? ['integer', 'numeric', 'float'] : ['bytes'];
-    if (type && (type.array || !fits.includes(type.family))) {
+    if (type && (type.array || typeFamily(type).form !== attribute.type)) {
       report(`${label} template ${JSON.stringify(t.source)} puts column "${only.column}" of type ${type.declared} into attribute "${attribute.name}" of type ${attribute.type}`);
     }
   };
