@@ -58,7 +58,7 @@ describe('type matrix: row → item → row (the way back)', () => {
   it('covers every type family the matrix has', () => {
     const families = new Set(roundTrips.map((c) => parseColumnType(c.postgres!.type)!.family));
     expect([...families].sort()).toEqual(
-      ['bit', 'boolean', 'bytes', 'date', 'enum', 'float', 'integer', 'interval', 'json', 'numeric', 'range', 'text', 'time', 'timestamp', 'timestamptz', 'timetz', 'tstzrange', 'uuid'].sort(),
+      ['bit', 'boolean', 'bytes', 'date', 'enum', 'float', 'hstore', 'integer', 'interval', 'json', 'numeric', 'range', 'text', 'time', 'timestamp', 'timestamptz', 'timetz', 'tstzrange', 'uuid'].sort(),
     );
   });
 });
@@ -87,6 +87,7 @@ describe('toPgParam: Postgres input text', () => {
     ['int8range', { S: '[1,10)' }, '[1,10)'],
     ['bit(4)', { S: '0101' }, '0101'],
     ['ltree', { S: 'Top.Science' }, 'Top.Science'],
+    ['hstore', { M: { a: { S: '1' }, b: { NULL: true }, 'c"d': { S: 'x\\y' } } }, '"a"=>"1", "b"=>NULL, "c\\"d"=>"x\\\\y"'],
   ] as Array<[string, AttributeValue, unknown]>)('%s %j → %j', (type, value, expected) => {
     expect(param(type, value)).toEqual(expected);
   });

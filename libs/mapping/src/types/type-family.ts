@@ -18,6 +18,7 @@ export type ColumnFamily =
   | 'uuid'
   | 'enum'
   | 'json'
+  | 'hstore'
   | 'bytes'
   | 'date'
   | 'time'

@@ -1,4 +1,5 @@
 import { BIT_FAMILY, VARBIT_REFUSED } from './bit-family';
+import { HSTORE_FAMILY } from './hstore-family';
 import { BOOLEAN_FAMILY, FLOAT_FAMILY, INTEGER_FAMILY, NUMERIC_FAMILY } from './number-families';
 import { RANGE_FAMILY, TSTZRANGE_FAMILY } from './range-families';
 import { DATE_FAMILY, INTERVAL_FAMILY, TIME_FAMILY, TIMESTAMP_FAMILY, TIMESTAMPTZ_FAMILY, TIMETZ_FAMILY } from './temporal-families';
@@ -18,6 +19,7 @@ export const TYPE_FAMILIES: readonly TypeFamily[] = [
   UUID_FAMILY,
   ENUM_FAMILY,
   JSON_FAMILY,
+  HSTORE_FAMILY,
   BYTES_FAMILY,
   DATE_FAMILY,
   TIME_FAMILY,
