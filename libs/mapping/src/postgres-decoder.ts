@@ -4,6 +4,7 @@ import { MappingErrorCode, valueError, type ValueLocation } from './mapping-erro
 import { NULL_VALUE, type PgValue } from './pg-value';
 import { decodeBytes } from './types/text-families';
 import { typeFamily } from './types/type-registry';
+import { readQuoted } from './types/value-text';
 
 /**
  * The reconciler's path: a value read straight from Postgres with `pg`, normalised to `PgValue`.
@@ -55,16 +56,9 @@ export function parseArrayLiteral(text: string, where: ValueLocation): ArrayLite
     for (;;) {
       if (text[at] === '{') items.push(parseLevel());
       else if (text[at] === '"') {
-        let value = '';
-        at++;
-        while (at < text.length && text[at] !== '"') {
-          if (text[at] === '\\') at++;
-          value += text[at] ?? '';
-          at++;
-        }
-        if (text[at] !== '"') return invalid();
-        items.push(value);
-        at++;
+        const quoted = readQuoted(text, at) ?? invalid();
+        items.push(quoted.value);
+        at = quoted.end;
       } else {
         let end = at;
         while (end < text.length && text[end] !== ',' && text[end] !== '}') end++;

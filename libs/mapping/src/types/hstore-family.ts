@@ -1,7 +1,7 @@
 import { MappingErrorCode, valueError, type ValueLocation } from '../mapping-error';
 import { JSON_FAMILY } from './text-families';
 import type { TypeFamily } from './type-family';
-import { expectPgString } from './value-text';
+import { expectPgString, readQuoted } from './value-text';
 
 /**
  * hstore: a json object of strings (and nulls), as Debezium sends it with the shipped
@@ -35,16 +35,9 @@ export function hstoreToJson(text: string, where: ValueLocation): string {
   const token = (): string | null => {
     skipSpace();
     if (text[at] === '"') {
-      let value = '';
-      at++;
-      while (at < text.length && text[at] !== '"') {
-        if (text[at] === '\\') at++;
-        value += text[at] ?? '';
-        at++;
-      }
-      if (text[at] !== '"') return invalid();
-      at++;
-      return value;
+      const quoted = readQuoted(text, at) ?? invalid();
+      at = quoted.end;
+      return quoted.value;
     }
     const start = at;
     while (at < text.length && !/[\s,=]/.test(text[at]!)) at++;

@@ -58,6 +58,21 @@ export function intervalFromText(text: string, where: ValueLocation): PgValue {
   return { kind: 'text', text: canonical };
 }
 
+/**
+ * A double-quoted element of Postgres's array or hstore text starting at `at` (`\` escapes the
+ * next character): its text and the index after the closing quote; undefined when it never closes.
+ */
+export function readQuoted(text: string, at: number): { value: string; end: number } | undefined {
+  let value = '';
+  let index = at + 1;
+  while (index < text.length && text[index] !== '"') {
+    if (text[index] === '\\') index++;
+    value += text[index] ?? '';
+    index++;
+  }
+  return text[index] === '"' ? { value, end: index + 1 } : undefined;
+}
+
 /** The value as a string, or a `MAPPING_VALUE_INVALID` naming the declared type. */
 export function expectPgString(raw: unknown, where: ValueLocation, type: ColumnType): string {
   if (typeof raw === 'string') return raw;
