@@ -23,7 +23,7 @@
  * configuration or the Debezium version. The `<event>.expected.json` files beside them are written
  * by hand from docs/type-mapping.md (they are the specification) and are never touched here; a
  * new step needs a new expected file, and a changed event may need its expected file reviewed.
- * `libs/mapping/src/golden.spec.ts` runs the mapping over the events; the end-to-end test
+ * `libs/mapping/src/apply/golden.spec.ts` runs the mapping over the events; the end-to-end test
  * `apps/e2e/src/type-matrix.e2e-spec.ts` replays the insert steps through the whole pipeline.
  *
  * A step that does not produce the events it names (the connector skipping an operation, an

@@ -1,7 +1,7 @@
 import type { ConnectSchema } from '@pg2ddb/contracts';
 
 import { MappingErrorCode, valueError, type ValueLocation } from '../mapping-error';
-import type { PgValue } from '../pg-value';
+import type { PgValue } from '../values/pg-value';
 import type { RefusedType, TypeFamily } from './type-family';
 import { expectDebeziumString, expectPgString, reword, wrongForm } from './value-text';
 

@@ -1,6 +1,6 @@
-import { decimalOrThrow, decimalTextOrThrow, describeRaw, floatOrThrow, integerOrThrow } from '../decimal-number';
+import { decimalOrThrow, decimalTextOrThrow, describeRaw, floatOrThrow, integerOrThrow } from '../values/decimal-number';
 import { MappingErrorCode, valueError, type ValueLocation } from '../mapping-error';
-import type { PgValue } from '../pg-value';
+import type { PgValue } from '../values/pg-value';
 import type { TypeFamily } from './type-family';
 import { expectDebeziumString, numberText, wrongForm } from './value-text';
 

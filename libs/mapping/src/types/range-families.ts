@@ -1,6 +1,6 @@
 import { MappingErrorCode, valueError, type ValueLocation } from '../mapping-error';
-import type { PgValue } from '../pg-value';
-import { formatPgTimestamp, parseTimestamp } from '../temporal-format';
+import type { PgValue } from '../values/pg-value';
+import { formatPgTimestamp, parseTimestamp } from '../values/temporal-format';
 import type { TypeFamily } from './type-family';
 import { expectDebeziumString, expectPgString, reword, wrongForm } from './value-text';
 

@@ -1,7 +1,7 @@
-import { integerOrThrow } from '../decimal-number';
+import { integerOrThrow } from '../values/decimal-number';
 import { MappingErrorCode, valueError, type ValueLocation } from '../mapping-error';
-import type { PgValue } from '../pg-value';
-import { formatPgTimestamp } from '../temporal-format';
+import type { PgValue } from '../values/pg-value';
+import { formatPgTimestamp } from '../values/temporal-format';
 import type { TypeFamily } from './type-family';
 import {
   dateFromText,

@@ -1,7 +1,7 @@
-import { attributeToJson } from '../attribute-json';
-import { describeRaw } from '../decimal-number';
+import { attributeToJson } from '../values/attribute-json';
+import { describeRaw } from '../values/decimal-number';
 import { MappingErrorCode, valueError, type ValueLocation } from '../mapping-error';
-import type { PgValue } from '../pg-value';
+import type { PgValue } from '../values/pg-value';
 import type { RefusedType, TypeFamily } from './type-family';
 import { expectDebeziumString, expectPgString, wrongForm } from './value-text';
 

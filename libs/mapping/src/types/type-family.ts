@@ -1,9 +1,9 @@
 import type { AttributeValue, ConnectSchema } from '@pg2ddb/contracts';
 
-import type { EncodeOptions } from '../attribute-encoder';
+import type { EncodeOptions } from '../values/attribute-encoder';
 import type { ValueLocation } from '../mapping-error';
-import type { PgParam } from '../pg-param';
-import type { PgValue } from '../pg-value';
+import type { PgParam } from '../values/pg-param';
+import type { PgValue } from '../values/pg-value';
 
 /**
  * Postgres column types as the mapping declares them (`numeric(12,2)`, `timestamptz`, `text[]`,

@@ -1,10 +1,10 @@
 import type { AttributeValue } from '@pg2ddb/contracts';
 
-import { describeRaw, normalizeDecimal } from '../decimal-number';
-import { canonicalInterval } from '../iso-duration';
+import { describeRaw, normalizeDecimal } from '../values/decimal-number';
+import { canonicalInterval } from '../values/iso-duration';
 import { MappingErrorCode, valueError, type ValueLocation } from '../mapping-error';
-import type { PgValue } from '../pg-value';
-import { formatTime, parseDate, parseTime, parseTimestamp } from '../temporal-format';
+import type { PgValue } from '../values/pg-value';
+import { formatTime, parseDate, parseTime, parseTimestamp } from '../values/temporal-format';
 import type { ColumnType } from './type-family';
 
 /*
