@@ -2,7 +2,7 @@ import { integerOrThrow } from '../values/decimal-number';
 import { MappingErrorCode, valueError, type ValueLocation } from '../mapping-error';
 import type { PgValue } from '../values/pg-value';
 import { formatPgTimestamp } from '../values/temporal-format';
-import type { TypeFamily } from './type-family';
+import { PLAIN_FAMILY, type TypeFamily } from './type-family';
 import {
   dateFromText,
   expectDebeziumString,
@@ -24,6 +24,8 @@ import {
 const DATE_KEY_TEXT = /^[0-9\-+infty]$/;
 const TIMESTAMP_KEY_TEXT = /^[0-9\-+:.TZinfty]$/;
 const TIME_KEY_TEXT = /^[0-9:.Z]$/;
+/** time and timetz: `S`, never empty, not a point in time. */
+const TIME_OF_DAY = { ...PLAIN_FAMILY, form: 'S', keyNeverEmpty: true, keyAlphabet: TIME_KEY_TEXT } as const;
 
 /** date: `S` `YYYY-MM-DD`. */
 export const DATE_FAMILY: TypeFamily = {
@@ -47,7 +49,7 @@ export const DATE_FAMILY: TypeFamily = {
 export const TIME_FAMILY: TypeFamily = {
   name: 'time',
   aliases: ['time', 'time without time zone'],
-  form: 'S',
+  ...TIME_OF_DAY,
   fromPostgres: (raw, type, where) => timeFromText(expectPgString(raw, where, type), where),
   debeziumNames: {
     'io.debezium.time.Time': (raw, _schema, where) => ({ kind: 'time', micros: int64(raw, where) * 1000n }),
@@ -56,28 +58,18 @@ export const TIME_FAMILY: TypeFamily = {
     'io.debezium.time.NanoTime': (raw, _schema, where) => ({ kind: 'time', micros: nanosToMicros(int64(raw, where), where) }),
   },
   fromAttribute: (value, type, _options, where) => ('S' in value ? timeFromText(value.S, where, MappingErrorCode.ItemInvalid) : wrongForm(value, type, 'S', where)),
-  checks: [],
-  keyNeverEmpty: true,
-  keyAlphabet: TIME_KEY_TEXT,
-  ttlSource: false,
-  temporal: false,
 };
 
 /** time with time zone: `S` `HH:MM:SS.ffffffZ`, shifted to UTC. */
 export const TIMETZ_FAMILY: TypeFamily = {
   name: 'timetz',
   aliases: ['timetz', 'time with time zone'],
-  form: 'S',
+  ...TIME_OF_DAY,
   fromPostgres: (raw, type, where) => timetzFromText(expectPgString(raw, where, type), where),
   debeziumNames: { 'io.debezium.time.ZonedTime': (raw, _schema, where) => timetzFromText(expectDebeziumString(raw, where), where) },
   fromAttribute: fromTextAttribute(timetzFromText),
   // Normalised to `HH:MM:SS.ffffffZ`; Postgres reads `Z` too, `+00` is plainer.
   toParam: (value) => (value.kind === 'text' && value.text.endsWith('Z') ? `${value.text.slice(0, -1)}+00` : undefined),
-  checks: [],
-  keyNeverEmpty: true,
-  keyAlphabet: TIME_KEY_TEXT,
-  ttlSource: false,
-  temporal: false,
   inverseWarning: 'comes back shifted to UTC (+00)',
 };
 

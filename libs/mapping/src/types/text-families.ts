@@ -2,11 +2,13 @@ import { attributeToJson } from '../values/attribute-json';
 import { describeRaw } from '../values/decimal-number';
 import { MappingErrorCode, valueError, type ValueLocation } from '../mapping-error';
 import type { PgValue } from '../values/pg-value';
-import type { RefusedType, TypeFamily } from './type-family';
+import { PLAIN_FAMILY, type RefusedType, type TypeFamily } from './type-family';
 import { expectDebeziumString, expectPgString, wrongForm } from './value-text';
 
 const text: TypeFamily['fromPostgres'] = (raw, type, where) => ({ kind: 'text', text: expectPgString(raw, where, type) });
 const textAttribute: TypeFamily['fromAttribute'] = (value, type, _options, where) => ('S' in value ? { kind: 'text', text: value.S } : wrongForm(value, type, 'S', where));
+/** Families whose value is their text, `S` both ways. */
+const TEXT_LIKE = { ...PLAIN_FAMILY, form: 'S', fromPostgres: text, fromAttribute: textAttribute, group: 'text' } as const;
 
 /** Character types and the types whose text is their exact form (inet, macaddr8, ltree, …): `S`. */
 export const TEXT_FAMILY: TypeFamily = {
@@ -28,43 +30,23 @@ export const TEXT_FAMILY: TypeFamily = {
     // ltree arrives as its Postgres text (io.debezium.data.Ltree).
     'ltree',
   ],
-  form: 'S',
-  fromPostgres: text,
-  fromAttribute: textAttribute,
-  checks: [],
-  keyNeverEmpty: false,
-  ttlSource: false,
-  temporal: false,
-  group: 'text',
+  ...TEXT_LIKE,
 };
 
 /** uuid: `S`, lower-case hex as Postgres prints it. */
 export const UUID_FAMILY: TypeFamily = {
   name: 'uuid',
   aliases: ['uuid'],
-  form: 'S',
-  fromPostgres: text,
-  fromAttribute: textAttribute,
-  checks: [],
+  ...TEXT_LIKE,
   keyNeverEmpty: true,
   keyAlphabet: /^[0-9a-fA-F-]$/,
-  ttlSource: false,
-  temporal: false,
-  group: 'text',
 };
 
 /** A user enum (declared `enum`): its label as `S`. */
 export const ENUM_FAMILY: TypeFamily = {
   name: 'enum',
   aliases: ['enum'],
-  form: 'S',
-  fromPostgres: text,
-  fromAttribute: textAttribute,
-  checks: [],
-  keyNeverEmpty: false,
-  ttlSource: false,
-  temporal: false,
-  group: 'text',
+  ...TEXT_LIKE,
 };
 
 /** json and jsonb: a native map/list (`json: map`) or the text (`json: string`). */

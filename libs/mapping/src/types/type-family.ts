@@ -92,6 +92,9 @@ export interface TypeFamily {
   readonly inverseWarning?: string;
 }
 
+/** What most families share: no value checks, key text that may be empty, neither a TTL source nor a point in time. */
+export const PLAIN_FAMILY = { checks: [], keyNeverEmpty: false, ttlSource: false, temporal: false } as const;
+
 /** A type name the mapping knows but refuses, with the reason (`validate` and the mapping say it). */
 export interface RefusedType {
   readonly aliases: readonly string[];
