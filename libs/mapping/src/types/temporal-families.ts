@@ -24,6 +24,8 @@ import {
 const DATE_KEY_TEXT = /^[0-9\-+infty]$/;
 const TIMESTAMP_KEY_TEXT = /^[0-9\-+:.TZinfty]$/;
 const TIME_KEY_TEXT = /^[0-9:.Z]$/;
+/** timestamp and timestamptz: `S`, a point in time (range-checked, a TTL source), never empty. */
+const INSTANT = { form: 'S', checks: ['date-range'], keyNeverEmpty: true, keyAlphabet: TIMESTAMP_KEY_TEXT, ttlSource: true, temporal: true, group: 'timestamp' } as const;
 /** time and timetz: `S`, never empty, not a point in time. */
 const TIME_OF_DAY = { ...PLAIN_FAMILY, form: 'S', keyNeverEmpty: true, keyAlphabet: TIME_KEY_TEXT } as const;
 
@@ -77,7 +79,7 @@ export const TIMETZ_FAMILY: TypeFamily = {
 export const TIMESTAMP_FAMILY: TypeFamily = {
   name: 'timestamp',
   aliases: ['timestamp', 'timestamp without time zone'],
-  form: 'S',
+  ...INSTANT,
   fromPostgres: (raw, type, where) => timestampFromText(expectPgString(raw, where, type), where),
   debeziumNames: {
     'io.debezium.time.Timestamp': (raw, _schema, where) => timestampFromInt(raw, 1000n, where),
@@ -86,29 +88,17 @@ export const TIMESTAMP_FAMILY: TypeFamily = {
     'io.debezium.time.NanoTimestamp': (raw, _schema, where) => timestampFromInt(raw, 0n, where),
   },
   fromAttribute: fromTextAttribute(timestampFromText),
-  checks: ['date-range'],
-  keyNeverEmpty: true,
-  keyAlphabet: TIMESTAMP_KEY_TEXT,
-  ttlSource: true,
-  temporal: true,
-  group: 'timestamp',
 };
 
 /** timestamp with time zone (an instant): `S` `YYYY-MM-DDTHH:MM:SS.ffffffZ`. */
 export const TIMESTAMPTZ_FAMILY: TypeFamily = {
   name: 'timestamptz',
   aliases: ['timestamptz', 'timestamp with time zone'],
-  form: 'S',
+  ...INSTANT,
   fromPostgres: TIMESTAMP_FAMILY.fromPostgres,
   debeziumNames: { 'io.debezium.time.ZonedTimestamp': (raw, _schema, where) => timestampFromText(expectDebeziumString(raw, where), where) },
   fromAttribute: TIMESTAMP_FAMILY.fromAttribute,
   toParam: (value) => (value.kind === 'timestamp' ? formatPgTimestamp(value.micros, '+00') : undefined),
-  checks: ['date-range'],
-  keyNeverEmpty: true,
-  keyAlphabet: TIMESTAMP_KEY_TEXT,
-  ttlSource: true,
-  temporal: true,
-  group: 'timestamp',
 };
 
 /** interval: `S` in canonical ISO-8601 (read with IntervalStyle = iso_8601). */
