@@ -53,6 +53,11 @@ entities:
     primaryKey: [code]
     columns: { code: text, ts: timestamptz }
     key: { pk: "READING#{code:lower}", sk: "{ts:iso}" }
+  - name: Span
+    source: { schema: ${schema}, table: spans }
+    primaryKey: [id]
+    columns: { id: integer, period: tstzrange, flags: "bit(4)", matrix: "integer[][]", bits: null }
+    key: { pk: "SPAN#{id}", sk: SPAN }
 `,
     );
     pg = createPgPool(pgConnection(env));
@@ -68,7 +73,9 @@ entities:
         (6, 14, 6.00, '2024-01-09', '', 'empty status');
       CREATE TABLE ${s}.readings (code text PRIMARY KEY, ts timestamptz NOT NULL);
       ALTER TABLE ${s}.readings REPLICA IDENTITY FULL;
-      INSERT INTO ${s}.readings VALUES ('Abc', '2024-01-01'), ('abc', '2024-01-01'), ('xyz', '2024-01-01');`);
+      INSERT INTO ${s}.readings VALUES ('Abc', '2024-01-01'), ('abc', '2024-01-01'), ('xyz', '2024-01-01');
+      CREATE TABLE ${s}.spans (id integer PRIMARY KEY, period tstzrange, flags bit(4), matrix integer[][], bits varbit);
+      INSERT INTO ${s}.spans VALUES (1, '[2024-01-01 00:00+02,2024-02-01 00:00+00)', B'0101', '{{1,2},{3,4}}', B'0011');`);
     expect(run(['init', '--mapping', mappingFile]).status).toBe(0);
   }, 120000);
 
@@ -104,10 +111,16 @@ entities:
     expect(duplicate[0]?.sampleKeys).toEqual(expect.arrayContaining([{ code: 'Abc' }, { code: 'abc' }]));
     // The key uses customerid and paymentdate, which a delete event carries only with REPLICA IDENTITY FULL.
     expect(find('replica-identity', 'Payment', 'customerid+paymentdate')).toHaveLength(1);
+    // Ranges, bit(n) and multi-dimensional arrays map; varbit is refused with the reason.
+    expect(find('type-unsupported', 'Span')).toEqual([
+      expect.objectContaining({ severity: 'error', column: 'bits', message: expect.stringMatching(/^column bits has type bit varying, which pg2ddb cannot carry exactly: Debezium sends bit varying as a bit set/) }),
+    ]);
+    // Debezium sends each inner array of {{1,2},{3,4}} as NULL: the row is reported.
+    expect(find('array-dimensions', 'Span', 'matrix')).toEqual([expect.objectContaining({ severity: 'error', rows: 1, sampleKeys: [{ id: '1' }] })]);
     // Nothing else is wrong: no false positives on the clean rows, the table and the services.
     // The local stack's PostgreSQL runs with the default max_slot_wal_keep_size=-1 (unlimited).
     expect(find('wal-keep-size')).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/^max_slot_wal_keep_size is unlimited \(-1\)/) })]);
-    const expected = new Set(['key-null', 'date-range', 'number-out-of-range', 'item-too-large', 'gsi-key-empty', 'duplicate-item-key', 'replica-identity', 'replica-identity-toast', 'wal-keep-size']);
+    const expected = new Set(['key-null', 'date-range', 'number-out-of-range', 'item-too-large', 'gsi-key-empty', 'duplicate-item-key', 'replica-identity', 'replica-identity-toast', 'wal-keep-size', 'type-unsupported', 'array-dimensions']);
     expect(report.findings.filter((f) => !expected.has(f.check))).toEqual([]);
     expect(report.checklist.find((c) => c.check === 'dynamodb-table')?.status).toBe('ok');
     expect(report.checklist.find((c) => c.check === 'kafka')?.status).toBe('ok');

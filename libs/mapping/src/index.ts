@@ -2,51 +2,22 @@
  * @pg2ddb/mapping — pure: parse → validate → compile → apply a mapping; type conversions.
  * The transformer calls `mapChange` per Debezium event; the reconciler calls `mapRow` per
  * Postgres row. Both go through the same normalised value (`PgValue`) and the same item builder.
+ * The folders read as the pipeline: definition/ (the mapping file), types/ (the registry of
+ * Postgres type families), values/ (one value's conversions), apply/ (events, rows and items).
+ * Only what other projects use is exported here.
  */
-export { loadMapping, assertValidMapping } from './load-mapping';
-export { validateMapping } from './validate-mapping';
-export {
-  compileMapping,
-  type CompiledAttribute,
-  type CompiledEntity,
-  type CompiledGsi,
-  type CompiledKeyPart,
-  type CompiledMapping,
-} from './compile-mapping';
-export { mapChange, type ChangeContext } from './map-change';
-export { checkEventKey } from './event-key-check';
-export { mapPgRow, mapRow, type MapRowOptions, type MappedRow } from './map-row';
-export type {
-  ColumnDeclaration,
-  EntityDefinition,
-  EntityOptions,
-  GsiDefinition,
-  InverseDefinition,
-  KeyTemplates,
-  Mapping,
-  ParentDefinition,
-  TableDefinition,
-} from './mapping-definition';
-export { MappingConfigError, MappingError, MappingErrorCode, type ValueLocation } from './mapping-error';
-export { type PgRow, type PgValue } from './pg-value';
-export { decodeDebeziumValue } from './debezium-decoder';
-export { decodePostgresValue } from './postgres-decoder';
-export { encodeAttribute, type EncodeOptions } from './attribute-encoder';
-export { parseColumnType, type ColumnFamily, type ColumnType } from './column-type';
-export { parseJsonLossless } from './lossless-json';
-export { decodeChangeEvent } from './change-event';
-export { EnvelopeDecoder } from './envelope-decoder';
-export { decodeAttribute, attributeToJson } from './attribute-decoder';
-export { toPgParam, type PgParam } from './pg-param';
-export {
-  compileInverse,
-  entityItemToRow,
-  itemToRow,
-  type InverseColumn,
-  type InverseEntity,
-  type InverseMapping,
-  type InverseSource,
-  type InvertedRow,
-} from './inverse-mapping';
-export { planInboundChange, rowKeyOf, type PlannedInboundChange } from './inbound-change';
-export { compareItemWithRow, type ColumnDifference } from './compare-item-row';
+export { loadMapping } from './definition/load-mapping';
+export { compileMapping, type CompiledEntity, type CompiledKeyPart, type CompiledMapping } from './definition/compile-mapping';
+export { parseColumnType } from './definition/column-type';
+export { ARRAY_CHECKS, compatibleFamilies, liveColumnType, refusedTypeReason, selectColumnSql, typeFamily } from './types/type-registry';
+export type { TypeFamily } from './types/type-family';
+export { parseJsonLossless } from './values/lossless-json';
+export type { PgParam } from './values/pg-param';
+export { decodeChangeEvent } from './apply/change-event';
+export { EnvelopeDecoder } from './apply/envelope-decoder';
+export { checkEventKey } from './apply/event-key-check';
+export { mapChange } from './apply/map-change';
+export { mapRow, type MappedRow } from './apply/map-row';
+export { compileInverse, entityItemToRow, itemToRow, type InverseEntity, type InverseMapping } from './apply/inverse-mapping';
+export { planInboundChange, rowKeyOf, type PlannedInboundChange } from './apply/inbound-change';
+export { compareItemWithRow, type ColumnDifference } from './apply/compare-item-row';

@@ -1,3 +1,4 @@
+import { selectColumnSql } from '@pg2ddb/mapping';
 import type { Pool, PoolClient, QueryConfig } from 'pg';
 
 import { quoteIdent } from './pg-pool';
@@ -142,8 +143,14 @@ async function rawQuery(pool: Pool | PoolClient, text: string, values: unknown[]
 }
 
 function selectList(source: KeysetSource): string {
-  // money's text follows lc_monetary: read it as numeric, which the mapping expects anyway.
-  return source.columns.map((column) => (source.types.get(column) === 'money' ? `${quoteIdent(column)}::numeric AS ${quoteIdent(column)}` : quoteIdent(column))).join(', ');
+  // The type registry says which types plain text would not read exactly (money: as numeric).
+  return source.columns
+    .map((column) => {
+      const ref = quoteIdent(column);
+      const expression = selectColumnSql(ref, source.types.get(column));
+      return expression === ref ? ref : `${expression} AS ${ref}`;
+    })
+    .join(', ');
 }
 
 function tableName(source: KeysetSource): string {

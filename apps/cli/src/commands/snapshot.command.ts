@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { notificationTopic, watchNotifications, type DebeziumNotification } from '@pg2ddb/kafka';
-import type { CompiledEntity } from '@pg2ddb/mapping';
+import { liveColumnType, typeFamily, type CompiledEntity } from '@pg2ddb/mapping';
 import { countRows, countRowsUpToKey, describeSourceTable, ensureSignalTable, insertSignal, quoteIdent } from '@pg2ddb/postgres';
 import { dateOption, jsonOption, mappingOption, numberOption, stringOption } from '../framework/cli-args';
 import type { CliCommand } from '../framework/cli-command';
 import { ExitCode, UsageError } from '../framework/exit-codes';
 import { PipelineContext } from '../framework/pipeline-context';
 import { formatDuration } from '../sync-progress';
-
-const TEMPORAL = new Set(['date', 'timestamp', 'timestamptz']);
 
 /**
  * `pg2ddb snapshot <entity>`: a resumable re-load of a table or a slice of it through Debezium's
@@ -134,7 +132,13 @@ exit: 0 slice read, 1 failed or timed out, 2 usage (unknown entity, bad SQL/date
 /** The column --from/--to filter on: the flag, else the one temporal column of the key templates, else the only one. */
 async function dateColumn(context: PipelineContext, entity: CompiledEntity, flag: string | undefined): Promise<string> {
   const { columns } = await describeSourceTable(context.pg, entity.schema, entity.table);
-  const temporal = columns.filter((column) => TEMPORAL.has(column.udtName)).map((column) => column.name);
+  // Points in time by the type registry: date, timestamp, timestamptz.
+  const temporal = columns
+    .filter((column) => {
+      const type = liveColumnType(column.udtName, column.isEnum, column.isArray);
+      return type !== undefined && !type.array && typeFamily(type).temporal;
+    })
+    .map((column) => column.name);
   if (flag) {
     if (!temporal.includes(flag)) throw new UsageError(`--date-column ${flag}: ${entity.schema}.${entity.table} has no date/timestamp column of that name (${temporal.join(', ') || 'none'})`);
     return flag;

@@ -1,4 +1,4 @@
-import { parseColumnType, type CompiledEntity } from '@pg2ddb/mapping';
+import { compatibleFamilies, liveColumnType, refusedTypeReason, type CompiledEntity } from '@pg2ddb/mapping';
 import type { SourceTable } from '@pg2ddb/postgres';
 import type { ChecklistEntry, ValidationFinding } from './validation-finding';
 
@@ -22,11 +22,14 @@ export function schemaChecks(entity: CompiledEntity, table: SourceTable): { find
       findings.push({ check: 'column-missing', severity: 'error', entity: entity.name, column, message: `column ${column} is declared in the mapping but ${where} has no such column` });
       continue;
     }
-    const liveType = info.isEnum ? { family: 'enum' as const, array: info.isArray } : parseColumnType(info.udtName);
+    const liveType = liveColumnType(info.udtName, info.isEnum, info.isArray);
     const declared = entity.columnTypes.get(column);
-    if (!liveType && !declared) {
+    const refused = refusedTypeReason(info.udtName);
+    if (refused) {
+      findings.push({ check: 'type-unsupported', severity: 'error', entity: entity.name, column, message: `column ${column} has type ${info.type}, which pg2ddb cannot carry exactly: ${refused}` });
+    } else if (!liveType && !declared) {
       findings.push({ check: 'type-unsupported', severity: 'error', entity: entity.name, column, message: `column ${column} has type ${info.type}, which pg2ddb cannot map: exclude it from the mapping or declare it (docs/type-mapping.md)` });
-    } else if (liveType && declared && (declared.family !== liveType.family || declared.array !== liveType.array) && !compatible(declared.family, liveType.family)) {
+    } else if (liveType && declared && (declared.family !== liveType.family || declared.array !== liveType.array) && !compatibleFamilies(declared.family, liveType.family)) {
       findings.push({ check: 'type-mismatch', severity: 'error', entity: entity.name, column, message: `column ${column} is declared ${declared.declared} but is ${info.type} in PostgreSQL` });
     }
   }
@@ -86,10 +89,4 @@ export function schemaChecks(entity: CompiledEntity, table: SourceTable): { find
       { area: 'replication', check: 'replica-identity', title: 'replica identity', entity: entity.name, status: status(['replica-identity', 'replica-identity-toast']), detail: `${table.replicaIdentity.toUpperCase()}${findings.some((f) => f.check.startsWith('replica-identity')) ? ` (${detail(['replica-identity', 'replica-identity-toast'], '')})` : ''}` },
     ],
   };
-}
-
-// Types whose values convert the same way (text-like and numeric-like families).
-function compatible(a: string, b: string): boolean {
-  const groups = [['text', 'enum', 'uuid'], ['integer', 'numeric'], ['timestamp', 'timestamptz']];
-  return groups.some((group) => group.includes(a) && group.includes(b));
 }

@@ -1,8 +1,8 @@
 import { itemSize, MAX_ITEM_BYTES } from '@pg2ddb/dynamo';
-import { mapRow, parseColumnType, type CompiledEntity } from '@pg2ddb/mapping';
+import { ARRAY_CHECKS, mapRow, parseColumnType, type CompiledEntity } from '@pg2ddb/mapping';
 import { countMatching, duplicateGroups, quoteIdent, rowsAbove, sampleKeys, type SourceColumn, type SourceTable } from '@pg2ddb/postgres';
 import type { Pool } from 'pg';
-import { itemSizeEstimateSql, literalBytes, ownColumn, partExpressions, readColumnSql } from './source-sql';
+import { itemSizeEstimateSql, literalBytes, liveFamily, ownColumn, partExpressions, readColumnSql } from './source-sql';
 import type { ChecklistEntry, ValidationFinding } from './validation-finding';
 
 export interface SourceCheckOptions {
@@ -28,10 +28,6 @@ interface Condition {
   sql: string;
   message: (rows: number) => string;
 }
-
-const DATE_TYPES = new Set(['date', 'timestamp', 'timestamptz']);
-const NUMERIC_TYPES = new Set(['numeric', 'money']);
-const FLOAT_TYPES = new Set(['float4', 'float8']);
 
 /**
  * The data checks of one entity against its live table, aggregated in SQL (one scan for all
@@ -108,9 +104,19 @@ export async function sourceDataChecks(
   const isoMax = options.dateMax.toISOString();
   const maxIsDay = isoMax.endsWith('T00:00:00.000Z');
   for (const column of entity.columns) {
-    const info = live.get(column);
-    if (!info || info.isArray) continue;
-    if (DATE_TYPES.has(info.udtName)) {
+    if (live.get(column)?.isArray && ARRAY_CHECKS.includes('array-dimensions')) {
+      conditions.push({
+        check: 'array-dimensions',
+        severity: 'error',
+        column,
+        sql: `array_ndims(${ref(column)}) > 1`,
+        message: (rows) =>
+          `${rows} row(s) hold a multi-dimensional array in ${column}: Debezium 3.2 sends each inner array as NULL ({{1,2},{3,4}} arrives as [null,null]), so their items would not hold the row; keep such values in a one-dimensional array or a json column`,
+      });
+    }
+    // The checks each type family asks for (type registry): dates in range, numbers DynamoDB can hold.
+    const checks = liveFamily(live.get(column))?.checks ?? [];
+    if (checks.includes('date-range')) {
       conditions.push({
         check: 'date-range',
         severity: 'error',
@@ -119,7 +125,7 @@ export async function sourceDataChecks(
         sql: `${ref(column)} < '${isoMin}'::timestamptz OR ${ref(column)} ${maxIsDay ? `>= '${isoMax}'::timestamptz + interval '1 day'` : `> '${isoMax}'::timestamptz`} OR ${ref(column)}::text IN ('infinity', '-infinity')`,
         message: (rows) => `${rows} row(s) have ${column} outside ${isoMin.slice(0, 10)} .. ${isoMax.slice(0, 10)} (set --date-min/--date-max if that is expected)`,
       });
-    } else if (NUMERIC_TYPES.has(info.udtName)) {
+    } else if (checks.includes('number-range')) {
       const digits = `length(trim(both '0' from replace(abs(${ref(column)}::numeric)::text, '.', '')))`;
       const policy = unrepresentablePolicy(entity, column);
       conditions.push({
@@ -130,7 +136,7 @@ export async function sourceDataChecks(
                    ELSE ${digits} > 38 OR abs(${ref(column)}::numeric) >= 1e126 OR (${ref(column)}::numeric <> 0 AND abs(${ref(column)}::numeric) < 1e-130) END`,
         message: (rows) => `${rows} row(s) have ${column} beyond DynamoDB's numbers (over 38 significant digits, NaN/Infinity, or magnitude outside 1E-130..1E126): ${policy.outcome}`,
       });
-    } else if (FLOAT_TYPES.has(info.udtName)) {
+    } else if (checks.includes('float-range')) {
       const policy = unrepresentablePolicy(entity, column);
       // A double holds magnitudes up to 1.8E308 and down to 4.9E-324; DynamoDB only 1E-130..1E126.
       conditions.push({
@@ -180,6 +186,7 @@ export async function sourceDataChecks(
     ['date-range', 'dates in range'],
     ['number-out-of-range', 'numbers DynamoDB can hold'],
     ['event-too-large', 'change events within PG2DDB_MAX_EVENT_BYTES'],
+    ['array-dimensions', 'one-dimensional arrays'],
   ] as const) {
     checklist.push(summarise('source', check, title, entity.name, findings, conditions.some((c) => c.check === check)));
   }

@@ -1,5 +1,11 @@
-import type { CompiledEntity, CompiledKeyPart } from '@pg2ddb/mapping';
+import { liveColumnType, selectColumnSql, typeFamily, type CompiledEntity, type CompiledKeyPart, type TypeFamily } from '@pg2ddb/mapping';
 import { quoteIdent, type SourceColumn } from '@pg2ddb/postgres';
+
+/** The type family of a live scalar column (undefined for arrays and types the mapping cannot map). */
+export function liveFamily(live: SourceColumn | undefined): TypeFamily | undefined {
+  const type = live ? liveColumnType(live.udtName, live.isEnum, live.isArray) : undefined;
+  return type && !type.array ? typeFamily(type) : undefined;
+}
 
 /** The entity's own column a template placeholder reads (embedded children render the parent's key). */
 export function ownColumn(entity: CompiledEntity, column: string, part: CompiledKeyPart): string {
@@ -17,8 +23,9 @@ export function placeholderSql(column: string, formatter: string | undefined, li
   if (formatter === 'lower') return `lower(${ref}::text)`;
   if (formatter === 'upper') return `upper(${ref}::text)`;
   if (formatter === 'date') return `(${ref})::date::text`;
-  if (live?.udtName === 'bytea') return `encode(${ref}, 'base64')`;
-  if (formatter === 'iso' && live && /^(timestamp|timestamptz)$/.test(live.udtName)) return `to_char(${ref} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+  const family = liveFamily(live);
+  if (family?.form === 'B') return `encode(${ref}, 'base64')`;
+  if (formatter === 'iso' && family?.group === 'timestamp') return `to_char(${ref} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
   return `${ref}::text`;
 }
 
@@ -47,7 +54,7 @@ export function itemSizeEstimateSql(entity: CompiledEntity, live: Map<string, So
     const column = live.get(attribute.column);
     if (!column) continue;
     const ref = quoteIdent(attribute.column);
-    terms.push(column.udtName === 'bytea' ? `coalesce(octet_length(${ref}), 0)` : `coalesce(octet_length(${ref}::text), 0)`);
+    terms.push(liveFamily(column)?.form === 'B' ? `coalesce(octet_length(${ref}), 0)` : `coalesce(octet_length(${ref}::text), 0)`);
     constant += Buffer.byteLength(attribute.attribute, 'utf8');
   }
   for (const part of [...entity.key, ...entity.gsis.flatMap((gsi) => gsi.parts)]) {
@@ -60,11 +67,10 @@ export function itemSizeEstimateSql(entity: CompiledEntity, live: Map<string, So
 /**
  * How to select a column so `mapRow` gets exact values (docs/type-mapping.md): text for
  * numbers, temporals, json, intervals (the pool sets IntervalStyle=iso_8601) and arrays;
- * bytea raw; money through numeric.
+ * bytea raw; what the type registry says plain text misses (money) through its expression.
  */
 export function readColumnSql(column: string, live: SourceColumn | undefined): string {
   const ref = quoteIdent(column);
-  if (live?.udtName === 'bytea') return `${ref} AS ${ref}`;
-  if (live?.udtName === 'money') return `${ref}::numeric::text AS ${ref}`;
-  return `${ref}::text AS ${ref}`;
+  if (liveFamily(live)?.form === 'B') return `${ref} AS ${ref}`;
+  return `${selectColumnSql(ref, live?.udtName)}::text AS ${ref}`;
 }

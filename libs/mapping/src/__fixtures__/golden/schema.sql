@@ -1,8 +1,9 @@
 -- The golden table of libs/mapping: one column per PostgreSQL type of docs/type-mapping.md.
--- Written by infra/scripts/capture-golden-fixtures.ts; the e2e type matrix runs it too.
+-- The one copy: infra/scripts/capture-golden-fixtures.ts and the e2e type matrix both run it.
 -- Runs in an empty schema that is first on search_path (the extensions are created there).
 CREATE EXTENSION IF NOT EXISTS hstore;
 CREATE EXTENSION IF NOT EXISTS citext;
+CREATE EXTENSION IF NOT EXISTS ltree;
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
 CREATE TABLE types (
   id              integer PRIMARY KEY,
@@ -41,7 +42,23 @@ CREATE TABLE types (
   c_interval      interval,
   c_int_array     integer[],
   c_text_array    text[],
-  c_numeric_array numeric[]
+  c_numeric_array numeric[],
+  c_int4range     int4range,
+  c_int8range     int8range,
+  c_numrange      numrange,
+  c_daterange     daterange,
+  c_tsrange       tsrange,
+  c_tstzrange     tstzrange,
+  c_bit1          bit(1),
+  c_bit12         bit(12),
+  c_macaddr8      macaddr8,
+  c_ltree         ltree,
+  -- Refused by the mapping (not in mapping.yaml), the events show why: Debezium loses a varbit's
+  -- leading zeros, leaves tsvector out of the event and sends each inner array of a
+  -- multi-dimensional value as NULL.
+  c_varbit        varbit(16),
+  c_tsvector      tsvector,
+  c_int_matrix    integer[][]
 );
 -- EXTERNAL: large values go out of line uncompressed, so the TOAST step can use simple repeated
 -- values (with the default EXTENDED they would compress and stay in the row, never "unchanged TOAST").
