@@ -4,6 +4,7 @@ import type { CliCommand } from '../framework/cli-command';
 import { ExitCode } from '../framework/exit-codes';
 import { PipelineContext } from '../framework/pipeline-context';
 import { textTable } from '../framework/text-table';
+import { fullReconciliationCriteria } from './full-reconciliation-criteria';
 import { readPipelineState, type PipelineState } from '@pg2ddb/ops';
 import { walKeepSizeAdvice } from '../validate/wal-keep-size';
 
@@ -39,22 +40,7 @@ export function judgeCutover(
   const lagKnown = state.writerLag >= 0 && state.entities.every((entity) => entity.transformerLag >= 0);
   criteria.push({ criterion: 'lag under threshold', ok: lagKnown && lag <= limits.maxLag, detail: lagKnown ? `${lag} message(s) behind (max ${limits.maxLag})` : 'lag unknown' });
   criteria.push({ criterion: 'DLQ empty', ok: state.deadLetters === 0, detail: state.deadLetters < 0 ? 'unknown' : `${state.deadLetters} dead letter(s) awaiting replay${state.deadLetters > 0 ? " ('pg2ddb dlq list')" : ''}` });
-  for (const entity of state.entities) {
-    const run = fullRuns.find((candidate) => candidate.entity === entity.entity);
-    if (!run) {
-      criteria.push({ criterion: 'full reconciliation clean', entity: entity.entity, ok: false, detail: 'never fully reconciled (pg2ddb reconcile --mode full)' });
-      continue;
-    }
-    const age = state.at - new Date(run.finishedAt).getTime();
-    const drift = run.missing + run.unexpected + run.mismatch;
-    const ok = run.status === 'succeeded' && drift === 0 && age <= limits.maxReconcileAgeMs;
-    criteria.push({
-      criterion: 'full reconciliation clean',
-      entity: entity.entity,
-      ok,
-      detail: `run ${run.runId.slice(0, 8)} ${run.status}, ${run.checked} checked, missing ${run.missing}, unexpected ${run.unexpected}, mismatch ${run.mismatch}, ${Math.round(age / 60000)} min ago${age > limits.maxReconcileAgeMs ? ' (too old)' : ''}`,
-    });
-  }
+  criteria.push(...fullReconciliationCriteria(state.entities, fullRuns, state.at, limits.maxReconcileAgeMs));
   return criteria;
 }
 

@@ -5,6 +5,7 @@ import type { CliCommand } from '../framework/cli-command';
 import { ExitCode } from '../framework/exit-codes';
 import { PipelineContext } from '../framework/pipeline-context';
 import { textTable } from '../framework/text-table';
+import { fullReconciliationCriteria } from './full-reconciliation-criteria';
 import { readPipelineState, type PipelineState } from '@pg2ddb/ops';
 import type { CutoverCriterion } from './cutover-check.command';
 import { readWayBackState, type WayBackState } from '../direction/way-back-state';
@@ -41,21 +42,7 @@ export function judgeRollback(
   for (const entity of state.entities) {
     criteria.push({ criterion: 'rows = items', entity: entity.entity, ok: entity.rows >= 0 && entity.rows === entity.items, detail: `${entity.rows} rows / ${entity.items} items` });
   }
-  for (const entity of state.entities) {
-    const run = fullRuns.find((candidate) => candidate.entity === entity.entity);
-    if (!run) {
-      criteria.push({ criterion: 'full reconciliation clean', entity: entity.entity, ok: false, detail: 'never fully reconciled (pg2ddb reconcile --mode full)' });
-      continue;
-    }
-    const age = state.at - new Date(run.finishedAt).getTime();
-    const drift = run.missing + run.unexpected + run.mismatch;
-    criteria.push({
-      criterion: 'full reconciliation clean',
-      entity: entity.entity,
-      ok: run.status === 'succeeded' && drift === 0 && age <= limits.maxReconcileAgeMs,
-      detail: `run ${run.runId.slice(0, 8)} ${run.status}, ${run.checked} checked, missing ${run.missing}, unexpected ${run.unexpected}, mismatch ${run.mismatch}, ${Math.round(age / 60000)} min ago${age > limits.maxReconcileAgeMs ? ' (too old)' : ''}`,
-    });
-  }
+  criteria.push(...fullReconciliationCriteria(state.entities, fullRuns, state.at, limits.maxReconcileAgeMs));
   return criteria;
 }
 
