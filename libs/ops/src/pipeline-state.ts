@@ -1,6 +1,6 @@
 import { changeTopic, topicNames } from '@pg2ddb/contracts';
 import { countItems } from '@pg2ddb/dynamo';
-import { errorMessage } from '@pg2ddb/errors';
+import { partialReads } from '@pg2ddb/errors';
 import { ConnectClient, consumerLag, peekMessage, pendingDeadLetters } from '@pg2ddb/kafka';
 import { countRows, latestReconciliationRuns, type ReconciliationRun } from '@pg2ddb/postgres';
 import type { PipelineClients } from './pipeline-clients';
@@ -38,15 +38,7 @@ export interface PipelineState {
 export async function readPipelineState(context: PipelineClients): Promise<PipelineState> {
   const { mapping, prefix } = context;
   const topics = topicNames(prefix);
-  const errors: string[] = [];
-  const guard = async <T>(what: string, work: () => Promise<T>, fallback: T): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      errors.push(`${what}: ${errorMessage(error)}`);
-      return fallback;
-    }
-  };
+  const { errors, guard } = partialReads();
   const entities = mapping.entities.filter((entity) => entity.mode === 'item');
   const [connector, writerLag, deadLetters, runs, lastAppliedAt, perEntity] = await Promise.all([
     guard('connector', async () => {

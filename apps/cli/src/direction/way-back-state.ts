@@ -1,7 +1,7 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { ddbChangeTopic } from '@pg2ddb/contracts';
 import { createStreamsClient, streamCaughtUp } from '@pg2ddb/dynamo';
-import { errorMessage } from '@pg2ddb/errors';
+import { partialReads } from '@pg2ddb/errors';
 import { consumerLag, pendingDeadLetters } from '@pg2ddb/kafka';
 import { loadDirections, loadSourcePositions, migratePg2ddbSchema, type EntityDirection } from '@pg2ddb/postgres';
 import type { ShardPosition } from '@pg2ddb/sync';
@@ -25,15 +25,7 @@ export interface WayBackState {
 
 /** Reads the way back's state: directions, stream, source checkpoints, writer lag, DLQ. */
 export async function readWayBackState(context: PipelineContext): Promise<WayBackState> {
-  const errors: string[] = [];
-  const guard = async <T>(what: string, work: () => Promise<T>, fallback: T): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      errors.push(`${what}: ${errorMessage(error)}`);
-      return fallback;
-    }
-  };
+  const { errors, guard } = partialReads();
   const table = context.mapping.table.name;
   await migratePg2ddbSchema(context.pg, settings.postgres(context.env));
   const [directions, positions, described, pgWriterLag, deadLetters] = await Promise.all([
