@@ -14,7 +14,8 @@ async function main(): Promise<void> {
   const kafka = createKafka({ brokers: config.PG2DDB_KAFKA_BROKERS, clientId: `${config.PG2DDB_KAFKA_CLIENT_ID}-reconciler`, logger, ...kafkaSecurity(config) });
   // A refused password or an untrusted broker certificate stops the boot with the setting to fix.
   await verifyKafkaAccess(kafka, config);
-  await bootstrapService({ name: 'reconciler', module: ReconcilerModule.forRoot(config, mapping, kafka), logger, httpPort: config.PG2DDB_HTTP_PORT, httpHost: config.PG2DDB_HTTP_HOST });
+  await bootstrapService({ name: 'reconciler', module: ReconcilerModule.forRoot(config, mapping, kafka), logger,
+    httpPort: config.PG2DDB_HTTP_PORT, httpHost: config.PG2DDB_HTTP_HOST, adminPort: config.PG2DDB_ADMIN_PORT, adminHost: config.PG2DDB_ADMIN_HOST });
   // Say which admin actions are served, so a missing token is seen at boot rather than as a 404.
   if (!config.PG2DDB_RECONCILE_ENDPOINT) logger.log('admin endpoint POST /reconcile is off (PG2DDB_RECONCILE_ENDPOINT=false; it needs PG2DDB_RECONCILER_TOKEN)');
   else if (!config.PG2DDB_REPAIR_TOKEN) logger.log('admin endpoint POST /reconcile is on; repair over HTTP is off (no PG2DDB_REPAIR_TOKEN)');

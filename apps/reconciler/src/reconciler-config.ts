@@ -1,4 +1,4 @@
-import { ConfigError, connectEnv, dynamoEnv, kafkaEnv, parsers, postgresEnv, readEnv, serviceEnv, sourceEnv, type EnvVar } from '@pg2ddb/config';
+import { adminPortEnv, ConfigError, connectEnv, dynamoEnv, kafkaEnv, parsers, postgresEnv, readEnv, serviceEnv, sourceEnv, type EnvVar } from '@pg2ddb/config';
 
 const { bool, int, oneOf, string } = parsers;
 const optional = (description: string): EnvVar<string | undefined> => ({ description, default: undefined, parse: string });
@@ -9,6 +9,7 @@ export const reconcilerEnv = {
   ...dynamoEnv,
   ...postgresEnv,
   ...serviceEnv,
+  ...adminPortEnv,
   ...sourceEnv,
   PG2DDB_RECONCILE_SCHEDULE: { description: 'run reconciliations on a timer (true) or only on demand (false)', default: true, parse: bool } as EnvVar<boolean>,
   PG2DDB_RECONCILE_INTERVAL_SECONDS: { description: 'seconds between scheduled reconciliations', default: 60, parse: int(1, 86400) } as EnvVar<number>,

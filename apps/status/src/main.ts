@@ -21,7 +21,8 @@ async function main(): Promise<void> {
     retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 },
     ...kafkaSecurity(config),
   });
-  await bootstrapService({ name: 'status', module: StatusModule.forRoot(config, mapping, kafka), logger, httpPort: config.PG2DDB_HTTP_PORT, httpHost: config.PG2DDB_HTTP_HOST });
+  await bootstrapService({ name: 'status', module: StatusModule.forRoot(config, mapping, kafka), logger,
+    httpPort: config.PG2DDB_HTTP_PORT, httpHost: config.PG2DDB_HTTP_HOST, adminPort: config.PG2DDB_ADMIN_PORT, adminHost: config.PG2DDB_ADMIN_HOST });
 }
 
 main().catch((error: unknown) => {

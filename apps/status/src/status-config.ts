@@ -1,4 +1,4 @@
-import { ConfigError, connectEnv, dynamoEnv, kafkaEnv, parsers, postgresEnv, readEnv, serviceEnv, type EnvVar } from '@pg2ddb/config';
+import { adminPortEnv, ConfigError, connectEnv, dynamoEnv, kafkaEnv, parsers, postgresEnv, readEnv, serviceEnv, type EnvVar } from '@pg2ddb/config';
 
 const { int, list, string } = parsers;
 
@@ -8,6 +8,7 @@ export const statusEnv = {
   ...dynamoEnv,
   ...postgresEnv,
   ...serviceEnv,
+  ...adminPortEnv,
   ...connectEnv,
   PG2DDB_STATUS_ADMIN_TOKEN: {
     description: 'bearer token the page must send for actions (pause/resume/restart, DLQ replay); unset: the page is read-only',

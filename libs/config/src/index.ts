@@ -1,2 +1,2 @@
 export { ConfigError, maskSecrets, parsers, readEnv, type EnvSchema, type EnvValues, type EnvVar } from './env-schema';
-export { connectEnv, consumerEnv, dynamoEnv, kafkaEnv, postgresEnv, serviceEnv, sourceEnv, topicsEnv } from './service-config';
+export { adminPortEnv, connectEnv, consumerEnv, dynamoEnv, kafkaEnv, postgresEnv, serviceEnv, sourceEnv, topicsEnv } from './service-config';

@@ -116,6 +116,17 @@ export const serviceEnv = {
   PG2DDB_LOG_LEVEL: { description: 'error, warn, log, debug or verbose', default: 'log', parse: oneOf('error', 'warn', 'log', 'debug', 'verbose') } as EnvVar<'error' | 'warn' | 'log' | 'debug' | 'verbose'>,
 };
 
+/** The admin actions' own port, for the services that have admin actions (reconciler, status). */
+export const adminPortEnv = {
+  PG2DDB_ADMIN_PORT: {
+    description:
+      'own port of the admin actions (reconciler: POST /reconcile; status: the page and its actions); then PG2DDB_HTTP_PORT serves only /health/* and /metrics. Unset: one port for both',
+    default: undefined,
+    parse: int(1, 65535),
+  } as EnvVar<number | undefined>,
+  PG2DDB_ADMIN_HOST: { description: 'address the admin port binds to (default: PG2DDB_HTTP_HOST)', default: undefined, parse: string } as EnvVar<string | undefined>,
+};
+
 /** The Kafka Connect REST endpoint (cli only). */
 export const connectEnv = {
   PG2DDB_CONNECT_URL: { description: 'Kafka Connect REST URL (https with a private CA: NODE_EXTRA_CA_CERTS)', default: 'http://127.0.0.1:8083', parse: url } as EnvVar<string>,

@@ -26,13 +26,19 @@ describe('ConnectClient basic auth', () => {
 
   it('sends the credentials on every call, and none when not configured', async () => {
     expect(await new ConnectClient(url, { username: 'ops', password: 's3cret-pass' }).status('c')).toMatchObject({ connector: { state: 'RUNNING' } });
-    await expect(new ConnectClient(url).status('c')).rejects.toThrow('Kafka Connect GET /connectors/c/status answered 401: {"error_code":401,"message":"User cannot access the resource."}');
+    await expect(new ConnectClient(url).status('c')).rejects.toThrow(
+      `Kafka Connect at ${url} requires authentication (401 on GET /connectors/c/status): set PG2DDB_CONNECT_USERNAME and PG2DDB_CONNECT_PASSWORD`,
+    );
     expect(seen).toEqual([`Basic ${Buffer.from('ops:s3cret-pass').toString('base64')}`, undefined]);
   });
 
   it('names a refused login without the password', async () => {
     const error = await new ConnectClient(url, { username: 'ops', password: 'wrong-pass' }).pause('c').catch((e: Error) => e);
-    expect(error).toMatchObject({ code: 'CONNECT_REQUEST_FAILED', message: expect.stringContaining('answered 401') });
+    expect(error).toMatchObject({
+      code: 'CONNECT_UNAUTHORIZED',
+      retriable: false,
+      message: `Kafka Connect at ${url} refused the credentials (401 on PUT /connectors/c/pause): check PG2DDB_CONNECT_USERNAME="ops" and PG2DDB_CONNECT_PASSWORD=***`,
+    });
     expect((error as Error).message).not.toContain('wrong-pass');
   });
 });

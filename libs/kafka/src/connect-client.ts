@@ -24,7 +24,7 @@ export class ConnectClient {
 
   constructor(
     private readonly baseUrl: string,
-    auth?: ConnectAuth,
+    private readonly auth?: ConnectAuth,
   ) {
     this.headers = auth ? { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` } : {};
   }
@@ -143,7 +143,20 @@ export class ConnectClient {
         signal: AbortSignal.timeout(30000),
       });
     } catch (error) {
+      const tls = tlsFailure(error);
+      if (tls) {
+        throw new Pg2ddbError('CONNECT_TLS_FAILED', `Kafka Connect at ${this.baseUrl}: the TLS handshake failed (${tls}); for a private CA set NODE_EXTRA_CA_CERTS to its PEM file`, { cause: error });
+      }
       throw new Pg2ddbError('CONNECT_UNREACHABLE', `Kafka Connect at ${this.baseUrl} is unreachable (${(error as Error).message}); is the worker running?`, { retriable: true, cause: error });
+    }
+    if (response.status === 401 && !okStatuses.includes(401)) {
+      // Never the password: the user name and the setting to check are enough to fix it.
+      throw new Pg2ddbError(
+        'CONNECT_UNAUTHORIZED',
+        this.auth
+          ? `Kafka Connect at ${this.baseUrl} refused the credentials (401 on ${method} ${path}): check PG2DDB_CONNECT_USERNAME="${this.auth.username}" and PG2DDB_CONNECT_PASSWORD=***`
+          : `Kafka Connect at ${this.baseUrl} requires authentication (401 on ${method} ${path}): set PG2DDB_CONNECT_USERNAME and PG2DDB_CONNECT_PASSWORD`,
+      );
     }
     if (!response.ok && !okStatuses.includes(response.status)) {
       const text = await response.text();
@@ -153,4 +166,17 @@ export class ConnectClient {
     }
     return response;
   }
+}
+
+/** TLS error codes of node's client (fetch's cause) that mean the server's certificate was not accepted. */
+const TLS_FAILURE = /^(ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SSL_)/;
+
+/** "CODE: message" of a certificate/TLS failure somewhere in an error's cause chain, or undefined. */
+function tlsFailure(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+    const e = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof e.code === 'string' && TLS_FAILURE.test(e.code)) return `${e.code}: ${String(e.message)}`;
+    current = e.cause;
+  }
+  return undefined;
 }

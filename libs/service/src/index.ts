@@ -1,4 +1,5 @@
 export { bootstrapService, type ServiceBootstrap } from './bootstrap-service';
+export { servedOn } from './admin-port';
 export { HealthController } from './health.controller';
 export { cachedProbe, Liveness, Readiness, type ReadinessCheck } from './readiness';
 export { repoRoot } from './repo-root';

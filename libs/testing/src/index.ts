@@ -6,7 +6,7 @@ export { testTempDir } from './temp-dir';
 export { pgConnection, TestPipeline, type PipelineNames, type PipelineOptions } from './test-pipeline';
 export { DynamoFaultProxy, type DynamoFaults, type FaultCounts } from './dynamo-fault-proxy';
 export { PrivateDynamoEmulator } from './private-dynamo-emulator';
-export { PrivateConnectWorker } from './private-connect-worker';
+export { PrivateConnectWorker, type PrivateConnectWorkerOptions } from './private-connect-worker';
 export { AlertmanagerProcess, type AlertmanagerAlert } from './alertmanager-process';
 export { catalogueItems, orderItems, userItem } from './catalogue-items';
 export { DeadLetterCollector, injectedSource, paymentDelete, paymentKey, paymentPut, testVersion, WritesInjector } from './injected-writes';

@@ -1,11 +1,24 @@
 import type { ChildProcess } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { freePort } from '@pg2ddb/service';
 import { cachedComponentDir, launchJava } from './java-process';
 import { readStackEnv } from './local-stack';
 import { randomId } from './random-names';
 import { testTempDir } from './temp-dir';
+
+/** How a private worker's REST API is secured (both off by default). */
+export interface PrivateConnectWorkerOptions {
+  /**
+   * Basic auth (Connect's BasicAuthSecurityRestExtension with a JAAS PropertyFileLoginModule): the
+   * one user, written to a credentials file in the worker's temporary directory, never elsewhere.
+   */
+  basicAuth?: { username: string; password: string };
+  /** An https listener with this PKCS12 keystore; the readiness probe trusts `caFile`. */
+  https?: { keystoreFile: string; keystorePassword: string; caFile: string };
+}
 
 /**
  * A Kafka Connect worker (with Debezium) of one test's own, on the shared Kafka but in its own
@@ -20,13 +33,33 @@ export class PrivateConnectWorker {
   private constructor(
     readonly port: number,
     private readonly dir: string,
+    private readonly options: PrivateConnectWorkerOptions,
   ) {}
 
   /** Starts a worker against `kafkaBrokers` (host:port list); resolves when its REST API answers. */
-  static async start(kafkaBrokers: string): Promise<PrivateConnectWorker> {
+  static async start(kafkaBrokers: string, options: PrivateConnectWorkerOptions = {}): Promise<PrivateConnectWorker> {
     const dir = testTempDir('private-connect');
     const port = await freePort();
     const id = randomId('connect');
+    const scheme = options.https ? 'https' : 'http';
+    const secured: string[] = [];
+    if (options.https) {
+      secured.push(
+        'rest.advertised.listener=https',
+        'listeners.https.ssl.keystore.type=PKCS12',
+        `listeners.https.ssl.keystore.location=${options.https.keystoreFile}`,
+        `listeners.https.ssl.keystore.password=${options.https.keystorePassword}`,
+        `listeners.https.ssl.key.password=${options.https.keystorePassword}`,
+      );
+    }
+    if (options.basicAuth) {
+      secured.push('rest.extension.classes=org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension');
+      writeFileSync(join(dir, 'credentials.properties'), `${options.basicAuth.username}=${options.basicAuth.password}\n`, { mode: 0o600 });
+      writeFileSync(
+        join(dir, 'jaas.conf'),
+        `KafkaConnect {\n  org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required\n  file="${join(dir, 'credentials.properties')}";\n};\n`,
+      );
+    }
     writeFileSync(
       join(dir, 'worker.properties'),
       [
@@ -43,7 +76,7 @@ export class PrivateConnectWorker {
         'offset.storage.replication.factor=1',
         'status.storage.replication.factor=1',
         'offset.flush.interval.ms=1000',
-        `listeners=http://127.0.0.1:${port}`,
+        `listeners=${scheme}://127.0.0.1:${port}`,
         'rest.advertised.host.name=127.0.0.1',
         `rest.advertised.port=${port}`,
         'scheduled.rebalance.max.delay.ms=0',
@@ -51,7 +84,9 @@ export class PrivateConnectWorker {
         'config.providers=env',
         'config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider',
         'config.providers.env.param.allowlist.pattern=^PG2DDB_DEBEZIUM_PASSWORD$',
+        ...secured,
       ].join('\n'),
+      { mode: 0o600 },
     );
     writeFileSync(
       join(dir, 'log4j.properties'),
@@ -64,13 +99,18 @@ export class PrivateConnectWorker {
         'log4j.logger.org.reflections=ERROR',
       ].join('\n'),
     );
-    const worker = new PrivateConnectWorker(port, dir);
+    const worker = new PrivateConnectWorker(port, dir, options);
     await worker.resume();
     return worker;
   }
 
+  /** The worker's log4j log. */
+  get logFile(): string {
+    return join(this.dir, 'connect.log');
+  }
+
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.options.https ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   /** SIGKILL: a crash, no graceful task shutdown, no final offset flush. */
@@ -100,17 +140,39 @@ export class PrivateConnectWorker {
   /** Starts the worker (again) with the same group and topics; resolves when /connectors answers. */
   async resume(timeoutMs = 120_000): Promise<void> {
     const jars = join(cachedComponentDir('connect'), 'lib');
+    const jaas = this.options.basicAuth ? [`-Djava.security.auth.login.config=${join(this.dir, 'jaas.conf')}`] : [];
     const started = await launchJava(
       'private Connect worker',
-      ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC', `-Dlog4j.configuration=file:${join(this.dir, 'log4j.properties')}`, '-cp', `${jars}/*`,
+      ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC', `-Dlog4j.configuration=file:${join(this.dir, 'log4j.properties')}`, ...jaas, '-cp', `${jars}/*`,
         'org.apache.kafka.connect.cli.ConnectDistributed', join(this.dir, 'worker.properties')],
       join(this.dir, 'connect.out.log'),
-      async () => (await fetch(`${this.url}/connectors`, { signal: AbortSignal.timeout(2000) })).status === 200,
+      async () => (await this.get('/connectors')) === 200,
       timeoutMs,
       { ...process.env, PG2DDB_DEBEZIUM_PASSWORD: readStackEnv().PG2DDB_DEBEZIUM_PASSWORD ?? '' },
     );
     this.child = started.child;
     this.exited = started.exited;
+  }
+
+  /**
+   * The status code of GET `path`, with the worker's own credentials and CA (a test process has
+   * no NODE_EXTRA_CA_CERTS; `fetch` takes no CA of its own).
+   */
+  get(path: string, anonymous = false): Promise<number> {
+    const { basicAuth, https } = this.options;
+    const headers: Record<string, string> = basicAuth && !anonymous ? { authorization: `Basic ${Buffer.from(`${basicAuth.username}:${basicAuth.password}`).toString('base64')}` } : {};
+    return new Promise((resolve, reject) => {
+      const done = (response: { statusCode?: number; resume: () => void }) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      };
+      const request = https
+        ? httpsRequest(`${this.url}${path}`, { headers, ca: readFileSync(https.caFile), timeout: 2000 }, done)
+        : httpRequest(`${this.url}${path}`, { headers, timeout: 2000 }, done);
+      request.on('timeout', () => request.destroy(new Error('timeout')));
+      request.on('error', reject);
+      request.end();
+    });
   }
 
   /** Kills the worker and removes its files (its Kafka topics stay; they are small). */

@@ -10,6 +10,11 @@ describe('exit codes', () => {
     expect(exitCodeFor(new Error('boom'))).toBe(ExitCode.Findings);
   });
 
+  it('treats refused Connect credentials and an untrusted Connect certificate as configuration errors', () => {
+    expect(exitCodeFor(new Pg2ddbError('CONNECT_UNAUTHORIZED', 'Kafka Connect at x refused the credentials'))).toBe(ExitCode.Usage);
+    expect(exitCodeFor(new Pg2ddbError('CONNECT_TLS_FAILED', 'Kafka Connect at x: the TLS handshake failed'))).toBe(ExitCode.Usage);
+  });
+
   it('finds an unreachable cause nested in wrapped errors', () => {
     const kafka = Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:1'), { name: 'KafkaJSConnectionError' });
     expect(isUnreachable(new Error('outer', { cause: kafka }))).toBe(true);

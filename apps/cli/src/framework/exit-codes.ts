@@ -43,6 +43,8 @@ export function isUnreachable(error: unknown): boolean {
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof UsageError) return ExitCode.Usage;
   if ((error as { code?: unknown })?.code === 'CONFIG_INVALID') return ExitCode.Usage;
+  // refused credentials or an untrusted certificate: the configuration is wrong, not the network
+  if ((error as { code?: unknown })?.code === 'CONNECT_UNAUTHORIZED' || (error as { code?: unknown })?.code === 'CONNECT_TLS_FAILED') return ExitCode.Usage;
   if ((error as { code?: unknown })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (error as { code?: unknown })?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return ExitCode.Usage;
   if ((error as { code?: unknown })?.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return ExitCode.Usage;
   if (isUnreachable(error)) return ExitCode.Unreachable;

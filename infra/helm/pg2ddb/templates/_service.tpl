@@ -57,6 +57,9 @@ spec:
           securityContext: {{- toYaml .root.Values.containerSecurityContext | nindent 12 }}
           ports:
             - { name: http, containerPort: {{ .values.httpPort }}, protocol: TCP }
+            {{- with .adminPort }}
+            - { name: admin, containerPort: {{ . }}, protocol: TCP }
+            {{- end }}
           env:
             - name: PG2DDB_HTTP_PORT
               value: {{ .values.httpPort | toString | quote }}
