@@ -5,7 +5,7 @@
 #   Deployments (+ ConfigMaps, Secrets as podman secrets); the connector-apply Job registers the
 #   connector; the payments example syncs (rows = items); every service's readiness goes ready;
 #   `podman stop` (SIGTERM) of the writer and transformer mid-stream loses nothing; every container
-#   runs as uid 1000 on a read-only root filesystem.
+#   runs as uid 1000 on a read-only root filesystem; no service image holds a dev dependency.
 #   podman-proof.sh WORKDIR      (prints "  ok ..." / "  FAIL ..." lines; cleans up after itself)
 set -uo pipefail
 HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -81,6 +81,17 @@ for name in transformer writer reconciler cli connect; do
   sizes+="$img $size; "
   read -r lv lc lu <<<"$labels"
   if [[ "$lv" == "$VERSION" && "$lc" == "$COMMIT" && "$lu" == 1000:1000 ]]; then ok "$img: $size, labels version=$lv revision=$lc, user $lu"; else nok "$img labels/user: $labels"; fi
+done
+
+# No dev dependency in a service image: none of the packages the lock file marks dev-only (what
+# npm ci --omit=dev leaves out) is under node_modules. @types/node is not one: protobufjs, a
+# runtime dependency, depends on it.
+dev_deps=$(node -p "Object.entries(require('$ROOT/package-lock.json').packages).filter(([k, v]) => v.dev && /^node_modules\/(@[^/]+\/)?[^/]+$/.test(k)).map(([k]) => k.slice(13)).join(' ')")
+for name in transformer writer reconciler cli; do
+  img="pg2ddb-$name:$VERSION"
+  present=$(podman run --rm --entrypoint node "$img" -e 'const fs = require("fs"); const all = fs.readdirSync("/app/node_modules").length; console.log(all, process.argv.slice(1).filter((p) => fs.existsSync("/app/node_modules/" + p)).join(" "))' -- $dev_deps 2>&1)
+  read -r count found <<<"$present"
+  if [[ "$count" =~ ^[0-9]+$ && -z "$found" ]]; then ok "$img: no dev dependency among its $count node_modules entries"; else nok "$img dev dependencies: $present"; fi
 done
 
 # ------------------------------------------------------------------ source data, secrets, manifests
