@@ -15,8 +15,11 @@ export async function applyPostgresConnector(options: {
   allowPlaintextSecret?: boolean;
   /** Basic auth of the Connect REST API, if it has any. */
   connectAuth?: ConnectAuth;
+  /** Connector properties set on top of the rendered template (tests: e.g. Debezium's snapshot locking). */
+  overrides?: Record<string, string>;
 }): Promise<{ connector: ConnectorConfig; created: boolean; status: ConnectorStatus }> {
-  const connector = renderConnectorConfig(readFileSync(options.templatePath, 'utf8'), options.settings);
+  const rendered = renderConnectorConfig(readFileSync(options.templatePath, 'utf8'), options.settings);
+  const connector = { ...rendered, config: { ...rendered.config, ...options.overrides } };
   assertNoPlaintextSecret(connector, options.allowPlaintextSecret);
   const client = new ConnectClient(options.connectUrl, options.connectAuth);
   const created = await client.apply(connector);

@@ -1,5 +1,6 @@
 import { Pg2ddbError } from '@pg2ddb/errors';
 import type { ConnectorConfig } from './connector-config';
+import { hasOffsetFor, initialSnapshotSeed, type SourceOffset } from './snapshot-offset-seed';
 
 export interface ConnectorStatus {
   name: string;
@@ -29,10 +30,37 @@ export class ConnectClient {
     this.headers = auth ? { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` } : {};
   }
 
-  /** Creates or updates the connector (PUT is idempotent). Returns true when it was created. */
+  /**
+   * Creates or updates the connector. Returns true when it was created.
+   *
+   * An existing connector gets the new config (PUT, idempotent). A new one is created STOPPED
+   * (Kafka Connect 3.7+), given the "initial snapshot in progress" offset of `initialSnapshotSeed`
+   * when it has no offset of its own yet, and then resumed: so a worker that dies at any point of
+   * the first snapshot makes Debezium take it again instead of skipping it. A connector created
+   * this way that cannot be seeded or resumed is deleted again (it never ran), so a retry starts
+   * from scratch.
+   */
   async apply(connector: ConnectorConfig): Promise<boolean> {
-    const response = await this.request('PUT', `/connectors/${encodeURIComponent(connector.name)}/config`, connector.config);
-    return response.status === 201;
+    const path = `/connectors/${encodeURIComponent(connector.name)}`;
+    if ((await this.config(connector.name)) !== undefined) {
+      await this.request('PUT', `${path}/config`, connector.config);
+      return false;
+    }
+    const created = await this.request('POST', '/connectors', { name: connector.name, config: connector.config, initial_state: 'STOPPED' }, [409]);
+    if (created.status === 409) {
+      // Created by someone else meanwhile: theirs to start; ours is an update.
+      await this.request('PUT', `${path}/config`, connector.config);
+      return false;
+    }
+    try {
+      const seed = initialSnapshotSeed(connector.config);
+      if (seed && !hasOffsetFor(await this.offsets(connector.name), seed.partition)) await this.alterOffsets(connector.name, [seed]);
+      await this.resume(connector.name);
+    } catch (error) {
+      await this.delete(connector.name).catch(() => false);
+      throw error;
+    }
+    return true;
   }
 
   /** The connector's stored config, or undefined when it does not exist. */
@@ -85,13 +113,13 @@ export class ConnectClient {
   }
 
   /** The connector's source offsets (Kafka Connect 3.6+). */
-  async offsets(name: string): Promise<Array<{ partition: Record<string, unknown>; offset: Record<string, unknown> | null }>> {
+  async offsets(name: string): Promise<SourceOffset[]> {
     const response = await this.request('GET', `/connectors/${encodeURIComponent(name)}/offsets`);
-    return ((await response.json()) as { offsets: Array<{ partition: Record<string, unknown>; offset: Record<string, unknown> | null }> }).offsets;
+    return ((await response.json()) as { offsets: SourceOffset[] }).offsets;
   }
 
   /** Overwrites source offsets of a STOPPED connector (Kafka Connect 3.6+). */
-  async alterOffsets(name: string, offsets: Array<{ partition: Record<string, unknown>; offset: Record<string, unknown> | null }>): Promise<void> {
+  async alterOffsets(name: string, offsets: SourceOffset[]): Promise<void> {
     await this.request('PATCH', `/connectors/${encodeURIComponent(name)}/offsets`, { offsets });
   }
 

@@ -37,8 +37,10 @@ export interface PipelineOptions {
   connectUrl?: string;
   /** Extra environment of one service, e.g. the writer's DynamoDB endpoint through a DynamoFaultProxy. */
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
-  /** Runs after `schemaSql`, before the connector is registered (e.g. to open a transaction). */
+  /** Runs after `schemaSql` and the connector's grants and publication, before the connector is registered (e.g. to open a transaction). */
   beforeConnector?: (context: { names: PipelineNames; env: StackEnv }) => Promise<void>;
+  /** Connector properties set on top of the shipped template (e.g. Debezium's snapshot locking). */
+  connectorOverrides?: Record<string, string>;
   /** Runs while the connector starts (its slot creation and snapshot), concurrently with the wait. */
   whileConnectorStarts?: (context: { names: PipelineNames; env: StackEnv }) => Promise<void>;
 }
@@ -87,7 +89,6 @@ export class TestPipeline {
     const { ttlAttribute: _ttl, ...withoutTtl } = mapping.table;
     await ensureTable(dynamo, options.enableTtl ? mapping.table : withoutTtl);
 
-    await options.beforeConnector?.({ names, env });
     const tables = mapping.sourceTables().map(({ schema, table }) => `${schema}.${table}`);
     // The least-privilege roles of the stack (docs/security.md), so every e2e run proves them: the
     // connector logs in as its own role with a password the Connect worker resolves from its
@@ -104,6 +105,7 @@ export class TestPipeline {
       heartbeatTable: defaultHeartbeatTable(names.prefix, tables),
     });
     const ownRole = connectorUser !== admin.user;
+    await options.beforeConnector?.({ names, env });
     const connectorRunning = applyPostgresConnector({
       connectUrl: options.connectUrl ?? must(env, 'PG2DDB_CONNECT_URL'),
       templatePath: join(repoRoot(), 'infra/debezium/postgres-connector.json'),
@@ -122,6 +124,7 @@ export class TestPipeline {
         publicationAutocreate: ownRole ? 'disabled' : 'filtered',
       },
       allowPlaintextSecret: !ownRole,
+      ...(options.connectorOverrides ? { overrides: options.connectorOverrides } : {}),
     });
     await Promise.all([connectorRunning, options.whileConnectorStarts?.({ names, env })]);
 
