@@ -54,6 +54,8 @@ describe('topics on the real stack', () => {
       'retention.ms': week, 'max.message.bytes': String(16 * 1024 * 1024), 'min.insync.replicas': '1', 'cleanup.policy': 'delete',
     });
     expect(await topicConfig(kafka, topics.writes)).toEqual({ 'retention.ms': week, 'max.message.bytes': String(4 * 1024 * 1024), 'min.insync.replicas': '1', 'cleanup.policy': 'delete' });
+    // The writer's sweeps topic: the writes policy, one partition (a sweep runs in a group of its own).
+    expect(await topicConfig(kafka, topics.sweeps)).toEqual({ 'retention.ms': week, 'max.message.bytes': String(4 * 1024 * 1024), 'min.insync.replicas': '1', 'cleanup.policy': 'delete' });
     expect(await topicConfig(kafka, topics.dlq)).toEqual({ 'retention.ms': '-1', 'max.message.bytes': String(1024 * 1024), 'min.insync.replicas': '1', 'cleanup.policy': 'delete' });
   });
 

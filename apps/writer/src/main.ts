@@ -42,15 +42,34 @@ async function main(): Promise<void> {
         consumer: { maxBytesPerPartition: WRITES_MAX_MESSAGE_BYTES, minBytes: config.PG2DDB_FETCH_MIN_BYTES, maxWaitTimeInMs: config.PG2DDB_FETCH_MAX_WAIT_MS },
         beforeSubscribe: async () => {
           await ensureTopics(kafka, [topics.writes], topicSpec('writes', policy, config.PG2DDB_WRITES_PARTITIONS));
+          await ensureTopics(kafka, [topics.sweeps], topicSpec('writes', policy, 1));
           await ensureTopics(kafka, [topics.dlq], topicSpec('dlq', policy));
           // Refuses to start on a <prefix>.writes that gained partitions after items were written.
           writesPartitions = await assertWritesPartitions(kafka, groupId, topics.writes);
         },
         commitMetadata: () => partitionsMetadata(writesPartitions),
       });
+      // Completed-snapshot sweeps scan a whole entity: a consumer group of their own, so a long
+      // scan holds up no write (one kafkajs consumer fetches again only when its batches are done).
+      const sweeps = new KafkaBatchServer({
+        onBatchRetries,
+        stallMs: config.PG2DDB_STALL_TIMEOUT_MS,
+        kafka,
+        groupId: `${config.PG2DDB_TOPIC_PREFIX}.sweeper`,
+        subscriptions: [{ pattern: 'sweeps', topics: [topics.sweeps], fromBeginning: true }],
+        partitionsConsumedConcurrently: 1,
+        shutdownTimeoutMs: config.PG2DDB_WRITER_SHUTDOWN_TIMEOUT_MS,
+        retry: { initialMs: 200, maxMs: config.PG2DDB_WRITER_RETRY_MAX_MS },
+        beforeSubscribe: async () => {
+          await ensureTopics(kafka, [topics.sweeps], topicSpec('writes', policy, 1));
+          await ensureTopics(kafka, [topics.dlq], topicSpec('dlq', policy));
+        },
+      });
       app.get(Readiness).add({ name: 'kafka-consumer', check: () => server.isReady() });
       app.get(Liveness).add({ name: 'kafka-consumer', check: () => server.isLive() });
-      return server;
+      app.get(Readiness).add({ name: 'kafka-sweeps-consumer', check: () => sweeps.isReady() });
+      app.get(Liveness).add({ name: 'kafka-sweeps-consumer', check: () => sweeps.isLive() });
+      return [server, sweeps];
     },
   });
 }

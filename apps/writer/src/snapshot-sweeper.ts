@@ -7,7 +7,8 @@ import { sweepDeletes } from '@pg2ddb/sync';
 import type { Producer } from 'kafkajs';
 
 /**
- * Carries out the sweeps of completed snapshots (see SnapshotSweep): finds the entity's items still
+ * Carries out the sweeps of completed snapshots (see SnapshotSweep; SweepBatchHandler runs it in a
+ * consumer group of its own): finds the entity's items still
  * below the snapshot's version and sends a delete command for each to `<prefix>.writes`, keyed like
  * any command of that item. So the delete lands in the item's own partition after every command
  * already sent for it — the completed snapshot's put included — and is applied there by the
@@ -27,7 +28,10 @@ export class SnapshotSweeper {
     let total = 0;
     for (const sweep of sweeps) {
       let found = 0;
-      await scanEntityItems(this.dynamo, { table: sweep.table, entityType: sweep.entityType, versionBelow: sweep.version }, async (items) => {
+      // One segment, one page at a time: a sweep runs beside the writes (its own consumer group) and
+      // should take little of the table's read capacity — on the emulator every Scan page sorts the
+      // whole table, so parallel segments would starve the writes.
+      await scanEntityItems(this.dynamo, { table: sweep.table, entityType: sweep.entityType, versionBelow: sweep.version, segments: 1, concurrency: 1 }, async (items) => {
         await batch.fence();
         const deletes = sweepDeletes(sweep, items);
         await sendInChunks(this.producer, [{ topic: this.writesTopic, messages: deletes.map((command) => ({ key: writeCommandKey(command), value: JSON.stringify(command) })) }]);

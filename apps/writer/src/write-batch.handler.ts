@@ -1,19 +1,19 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { redactDeadLetter, topicNames } from '@pg2ddb/contracts';
+import { snapshotSweepKey, topicNames } from '@pg2ddb/contracts';
 import { persistCommands, TombstoneTables, type PersistOptions } from '@pg2ddb/dynamo';
 import type { RetryEvent } from '@pg2ddb/errors';
-import { batchCoordinates, buildDeadLetter, sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
-import { bindLogger, KAFKA_PRODUCER, type BoundLogger } from '@pg2ddb/service';
+import { batchCoordinates, sendInChunks, type IncomingBatch } from '@pg2ddb/kafka';
+import { bindLogger, KAFKA_PRODUCER } from '@pg2ddb/service';
 import type { StoredVersions } from '@pg2ddb/sync';
-import type { KafkaMessage, Message, Producer } from 'kafkajs';
+import type { KafkaMessage, Producer } from 'kafkajs';
 import { decodeCommands, type WriteScope } from './decode-commands';
 import { PartitionVersionCaches } from './partition-version-caches';
-import { SnapshotSweeper } from './snapshot-sweeper';
 import { sortOutcomes } from './sort-outcomes';
 import { DYNAMO_CLIENT, WRITE_SCOPE, WRITER_CONFIG } from './tokens';
 import type { WriterConfig } from './writer-config';
+import { WriterDeadLetters } from './writer-dead-letters';
 import { WriterMetrics } from './writer-metrics';
 
 const HEARTBEAT_EVERY_MS = 3000;
@@ -28,9 +28,9 @@ const HEARTBEAT_EVERY_MS = 3000;
 @Controller()
 export class WriteBatchHandler {
   private readonly logger = new Logger(WriteBatchHandler.name);
-  private readonly dlqTopic: string;
+  private readonly sweepsTopic: string;
   private readonly tombstones: TombstoneTables;
-  private readonly sweeper: SnapshotSweeper;
+  private readonly deadLetters: WriterDeadLetters;
   // Per batch, the versions read on a retry, kept up to date with what was written: a batch
   // retried again reads no version again (its writes are conditional, so an old one is harmless).
   private readonly versionCaches = new WeakMap<IncomingBatch, Map<string, StoredVersions>>();
@@ -45,10 +45,10 @@ export class WriteBatchHandler {
     @Inject(WriterMetrics) private readonly metrics: WriterMetrics,
     @Inject(WRITE_SCOPE) private readonly scope: WriteScope,
   ) {
-    this.dlqTopic = topicNames(config.PG2DDB_TOPIC_PREFIX).dlq;
+    this.sweepsTopic = topicNames(config.PG2DDB_TOPIC_PREFIX).sweeps;
     this.tombstones = new TombstoneTables(dynamo);
     this.partitionCaches = new PartitionVersionCaches(config.PG2DDB_WRITER_VERSION_CACHE_ITEMS);
-    this.sweeper = new SnapshotSweeper(dynamo, producer, topicNames(config.PG2DDB_TOPIC_PREFIX).writes);
+    this.deadLetters = new WriterDeadLetters(config, producer, metrics);
   }
 
   @EventPattern('writes')
@@ -80,9 +80,14 @@ export class WriteBatchHandler {
       ...bad.map(({ message, code, reason }) => ({ message, code, reason })),
       ...sorted.dead.map(({ index, code, reason }) => ({ message: origins[index] as KafkaMessage, code, reason })),
     ];
-    await this.sendDeadLetters(batch, dead, log);
-    // Completed snapshots: delete what an abandoned earlier snapshot left (before the offsets move).
-    if (sweeps.length > 0) await this.sweeper.sweep(sweeps, batch, log);
+    await this.deadLetters.send(batch, dead, log);
+    // Completed snapshots: their sweeps scan a whole entity, which must not hold up this partition's
+    // writes. They go to <prefix>.sweeps (before the offsets move), where SweepBatchHandler runs
+    // them; the deletes a sweep sends still land after every command already on <prefix>.writes.
+    if (sweeps.length > 0) {
+      await sendInChunks(this.producer, [{ topic: this.sweepsTopic, messages: sweeps.map((sweep) => ({ key: snapshotSweepKey(sweep), value: JSON.stringify(sweep) })) }]);
+      log.log(`forwarded ${sweeps.length} snapshot sweep(s) to ${this.sweepsTopic}`);
+    }
     this.metrics.recordApplied(sorted.applied);
     this.metrics.commands.inc({ outcome: 'stale' }, result.counts.stale);
     this.metrics.commands.inc({ outcome: 'superseded' }, result.counts.superseded);
@@ -131,25 +136,10 @@ export class WriteBatchHandler {
     };
   }
 
-  /** Dead-letters commands that can never succeed, logged with the batch's coordinates. */
-  private async sendDeadLetters(batch: IncomingBatch, dead: Array<{ message: KafkaMessage; code: string; reason: string }>, log: BoundLogger): Promise<void> {
-    if (dead.length === 0) return;
-    const letters = dead.map(({ message, code, reason }) => this.deadLetter(batch, message, code, reason));
-    await sendInChunks(this.producer, [{ topic: this.dlqTopic, messages: letters }]);
-    for (const entry of dead) this.metrics.deadLetters.inc({ code: entry.code });
-    log.warn(`dead-lettered ${dead.length} write command(s)`, { codes: [...new Set(dead.map((entry) => entry.code))] });
-  }
-
   private countRetry(event: RetryEvent): void {
     const reason = event.reason;
     this.metrics.retries.inc({ operation: event.operation, reason });
     this.metrics.retryDelaySeconds.observe({ operation: event.operation }, event.delayMs / 1000);
     if (reason === 'throttled' || reason === 'unprocessed') this.metrics.throttles.inc({ operation: event.operation });
-  }
-
-  private deadLetter(batch: IncomingBatch, message: KafkaMessage, code: string, reason: string): Message {
-    const built = buildDeadLetter('writer', { code, message: reason }, { topic: batch.topic, partition: batch.partition, message });
-    const letter = this.config.PG2DDB_REDACT_VALUES ? redactDeadLetter(built) : built;
-    return { key: message.key, value: JSON.stringify(letter) };
   }
 }

@@ -5,11 +5,12 @@ import type { Kafka, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import type { WriteScope } from './decode-commands';
 import { DYNAMO_CLIENT, WRITE_SCOPE, WRITER_CONFIG } from './tokens';
+import { SweepBatchHandler } from './sweep-batch.handler';
 import { WriteBatchHandler } from './write-batch.handler';
 import type { WriterConfig } from './writer-config';
 import { WriterMetrics } from './writer-metrics';
 
-/** Wires the writer: DynamoDB client, DLQ producer, metrics and the batch handler. */
+/** Wires the writer: DynamoDB client, DLQ producer, metrics, the write and the sweep batch handlers. */
 @Module({})
 export class WriterModule implements OnApplicationShutdown {
   constructor(
@@ -21,7 +22,7 @@ export class WriterModule implements OnApplicationShutdown {
     return {
       module: WriterModule,
       imports: [ServiceModule],
-      controllers: [WriteBatchHandler],
+      controllers: [WriteBatchHandler, SweepBatchHandler],
       providers: [
         { provide: WRITER_CONFIG, useValue: config },
         { provide: WRITE_SCOPE, useValue: scope },

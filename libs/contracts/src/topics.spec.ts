@@ -5,6 +5,7 @@ describe('topic names', () => {
   it('derives every pipeline topic from the prefix', () => {
     expect(topicNames('shop')).toEqual({
       writes: 'shop.writes',
+      sweeps: 'shop.sweeps',
       dlq: 'shop.dlq',
       drift: 'shop.drift',
       heartbeat: '__debezium-heartbeat.shop',

@@ -5,6 +5,11 @@
 export interface TopicNames {
   /** Write commands from transformer to writer, keyed by DynamoDB table + PK + SK. */
   readonly writes: string;
+  /**
+   * Completed-snapshot sweeps, forwarded by the writer from `<prefix>.writes` (one partition): a
+   * sweep scans an entity's items, so it runs in a consumer of its own, off the write path.
+   */
+  readonly sweeps: string;
   /** Dead letters from every stage. */
   readonly dlq: string;
   /** Drift events and per-run summaries from the reconciler. */
@@ -20,6 +25,7 @@ export function topicNames(prefix: string): TopicNames {
   assertPrefix(prefix);
   return {
     writes: `${prefix}.writes`,
+    sweeps: `${prefix}.sweeps`,
     dlq: `${prefix}.dlq`,
     drift: `${prefix}.drift`,
     heartbeat: `__debezium-heartbeat.${prefix}`,

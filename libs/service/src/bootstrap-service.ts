@@ -22,8 +22,11 @@ export interface ServiceBootstrap {
   adminPort?: number;
   /** Bind address of the admin port (PG2DDB_ADMIN_HOST); default `httpHost`. */
   adminHost?: string;
-  /** Builds the Kafka transport once the application context exists (none for producer-only services). */
-  transport?: (app: INestApplication) => CustomTransportStrategy;
+  /**
+   * Builds the Kafka transport once the application context exists (none for producer-only
+   * services); several when the service consumes in more than one group (the writer's sweeps).
+   */
+  transport?: (app: INestApplication) => CustomTransportStrategy | CustomTransportStrategy[];
   /** Largest JSON request body accepted (default MAX_REQUEST_BODY_BYTES); larger ones get 413. */
   maxBodyBytes?: number;
 }
@@ -43,7 +46,8 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
   app.useBodyParser('json', { limit: options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES });
   app.enableShutdownHooks();
   if (options.transport) {
-    app.connectMicroservice({ strategy: options.transport(app) }, { inheritAppConfig: true });
+    const built = options.transport(app);
+    for (const strategy of Array.isArray(built) ? built : [built]) app.connectMicroservice({ strategy }, { inheritAppConfig: true });
     await app.startAllMicroservices();
   }
   await app.listen(options.httpPort, options.httpHost ?? '0.0.0.0');
