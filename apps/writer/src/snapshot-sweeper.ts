@@ -28,10 +28,10 @@ export class SnapshotSweeper {
     let total = 0;
     for (const sweep of sweeps) {
       let found = 0;
-      // One segment, one page at a time: a sweep runs beside the writes (its own consumer group) and
-      // should take little of the table's read capacity — on the emulator every Scan page sorts the
-      // whole table, so parallel segments would starve the writes.
-      await scanEntityItems(this.dynamo, { table: sweep.table, entityType: sweep.entityType, versionBelow: sweep.version, segments: 1, concurrency: 1 }, async (items) => {
+      // One sequential Scan: a sweep runs beside the writes (its own consumer group) and should take
+      // little of the table's read capacity — on the emulator every page of every segment sorts and
+      // walks the whole table, so a segmented scan of 100,000 items starved the writes for minutes.
+      await scanEntityItems(this.dynamo, { table: sweep.table, entityType: sweep.entityType, versionBelow: sweep.version, sequential: true }, async (items) => {
         await batch.fence();
         const deletes = sweepDeletes(sweep, items);
         await sendInChunks(this.producer, [{ topic: this.writesTopic, messages: deletes.map((command) => ({ key: writeCommandKey(command), value: JSON.stringify(command) })) }]);

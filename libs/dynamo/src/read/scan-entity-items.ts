@@ -41,6 +41,12 @@ export interface ScanEntityOptions {
    * about ITEMS_PER_SEGMENT items each (see scan-segments.ts).
    */
   segments?: number;
+  /**
+   * One Scan over the whole table, no segments (`segments` and `concurrency` are ignored): a
+   * background scan that should take little of the table's capacity. On the emulator it is also
+   * much the cheapest: moto sorts and walks the whole table for every page of every segment.
+   */
+  sequential?: boolean;
   /** Segments scanned at the same time (default 8): what bounds memory and load. */
   concurrency?: number;
   /** Items evaluated per Scan call (before the filter). */
@@ -62,14 +68,13 @@ export async function scanEntityItems(
   options: ScanEntityOptions,
   onPage: (items: AttributeMap[], segment: number) => Promise<void>,
 ): Promise<number> {
-  const segments = await scanSegmentCount(client, options.table, options.segments ?? 4);
+  const segments = options.sequential ? 1 : await scanSegmentCount(client, options.table, options.segments ?? 4);
   const scanPage = (segment: number, startKey: Record<string, SdkAttributeValue> | undefined) =>
     client.send(
       withoutResponseLog(
         new ScanCommand({
           TableName: options.table,
-          Segment: segment,
-          TotalSegments: segments,
+          ...(segments > 1 ? { Segment: segment, TotalSegments: segments } : {}),
           ConsistentRead: options.consistentRead ?? true,
           ...(options.pageSize ? { Limit: options.pageSize } : {}),
           ...filterOf(options),
@@ -79,7 +84,7 @@ export async function scanEntityItems(
     );
   let total = 0;
   const segmentNumbers = Array.from({ length: segments }, (_unused, segment) => segment);
-  await forEachConcurrently(segmentNumbers, options.concurrency ?? 8, async (segment) => {
+  await forEachConcurrently(segmentNumbers, options.sequential ? 1 : (options.concurrency ?? 8), async (segment) => {
     let response = await scanPage(segment, undefined);
     for (;;) {
       // Read the segment's next page while this one is handled: DynamoDB and the caller work
