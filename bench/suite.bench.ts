@@ -25,7 +25,7 @@ import { dirname, join } from 'node:path';
 import { topicsEnv } from '@pg2ddb/config';
 import { changeTopic, topicNames } from '@pg2ddb/contracts';
 import { countItems, createDynamoClient, toSdkItem } from '@pg2ddb/dynamo';
-import { connectorName, createKafka } from '@pg2ddb/kafka';
+import { connectorName, consumerLag, createKafka } from '@pg2ddb/kafka';
 import { compileMapping, loadMapping, mapRow, type CompiledEntity, type CompiledMapping } from '@pg2ddb/mapping';
 import { createPgPool } from '@pg2ddb/postgres';
 import { formatVersion } from '@pg2ddb/sync';
@@ -385,6 +385,10 @@ async function main(): Promise<void> {
       const items = await countItems(pipeline.dynamo, pipeline.names.table);
       const countSeconds = seconds(countStarted, Date.now());
       if (items !== flags.rows) throw new Error(`DynamoDB holds ${items} items after the load, expected ${flags.rows}`);
+      // The completed snapshot's sweep (a sequential Scan of the entity, in the writer's own
+      // <prefix>.sweeper group) still reads the table: the streaming phases measure an idle
+      // pipeline, so wait for it and report how long it took after the last item.
+      const sweepDoneSeconds = await waitForSweeps(kafka, schema, done.last.atMs, flags['timeout-s']);
       return {
         report: {
           ...phaseReport(flags.rows, registeredAt, base, done),
@@ -393,11 +397,12 @@ async function main(): Promise<void> {
           writerSteadyRowsPerSecond: steadyWriteRate(done.timeline, base.writtenTotal, flags.rows),
           itemsCounted: items,
           countScanSeconds: countSeconds,
+          sweepDoneSeconds,
         },
       };
     });
     log(
-      `4. initial load: ${flags.rows.toLocaleString('en-US')} rows in ${load.report.seconds} s = ${load.report.rowsPerSecond.toLocaleString('en-US')} rows/s (connector registered → last item; services ready after ${load.report.servicesReadySeconds} s; writer steady ${load.report.writerSteadyRowsPerSecond}/s); ${load.report.itemsCounted.toLocaleString('en-US')} items counted`,
+      `4. initial load: ${flags.rows.toLocaleString('en-US')} rows in ${load.report.seconds} s = ${load.report.rowsPerSecond.toLocaleString('en-US')} rows/s (connector registered → last item; services ready after ${load.report.servicesReadySeconds} s; writer steady ${load.report.writerSteadyRowsPerSecond}/s); ${load.report.itemsCounted.toLocaleString('en-US')} items counted; the snapshot's sweep done ${load.report.sweepDoneSeconds} s after the last item`,
     );
     log(`   cpu cores: ${busiest(load.report.cpuCores)}; machine ${load.report.cpuCores.machineBusy}`);
 
@@ -690,3 +695,23 @@ main().catch((error: unknown) => {
   process.stderr.write(`bench suite failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });
+
+/** Waits until the writer's sweeper group has read `<prefix>.sweeps` to its end; seconds after `sinceMs`. */
+async function waitForSweeps(kafka: ReturnType<typeof createKafka>, prefix: string, sinceMs: number, timeoutS: number): Promise<number> {
+  const deadline = Date.now() + timeoutS * 1000;
+  const sweeps = topicNames(prefix).sweeps;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (;;) {
+      // The sweep is on the topic once the writer has forwarded it (its partition may finish last).
+      const sent = await admin.fetchTopicOffsets(sweeps).then((ends) => ends.reduce((sum, end) => sum + Number(end.high), 0)).catch(() => 0);
+      const lag = sent > 0 ? await consumerLag(kafka, `${prefix}.sweeper`, [sweeps]).catch(() => 1) : 1;
+      if (lag === 0) return seconds(sinceMs, Date.now());
+      if (Date.now() > deadline) throw new Error(`the completed snapshot's sweep (${sweeps}) not done after ${timeoutS} s`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

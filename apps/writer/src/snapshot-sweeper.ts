@@ -6,6 +6,8 @@ import type { BoundLogger } from '@pg2ddb/service';
 import { sweepDeletes } from '@pg2ddb/sync';
 import type { Producer } from 'kafkajs';
 
+const HEARTBEAT_EVERY_MS = 3000;
+
 /**
  * Carries out the sweeps of completed snapshots (see SnapshotSweep; SweepBatchHandler runs it in a
  * consumer group of its own): finds the entity's items still
@@ -26,6 +28,20 @@ export class SnapshotSweeper {
   /** Sweeps each completed snapshot; `log` is the batch's logger (its lines carry the batch's coordinates). */
   async sweep(sweeps: readonly SnapshotSweep[], batch: Pick<IncomingBatch, 'fence' | 'heartbeat'>, log: BoundLogger): Promise<number> {
     let total = 0;
+    // Heartbeats on a timer, not per page: most pages of a sweep find nothing (the filter drops
+    // every item the snapshot wrote) and reach no callback, and one emulator page can take longer
+    // than the session timeout; without them the group expels this member and the sweep restarts.
+    const keepAlive = setInterval(() => batch.heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
+    try {
+      total = await this.sweepAll(sweeps, batch, log);
+    } finally {
+      clearInterval(keepAlive);
+    }
+    return total;
+  }
+
+  private async sweepAll(sweeps: readonly SnapshotSweep[], batch: Pick<IncomingBatch, 'fence' | 'heartbeat'>, log: BoundLogger): Promise<number> {
+    let total = 0;
     for (const sweep of sweeps) {
       let found = 0;
       // One sequential Scan: a sweep runs beside the writes (its own consumer group) and should take
@@ -36,7 +52,6 @@ export class SnapshotSweeper {
         const deletes = sweepDeletes(sweep, items);
         await sendInChunks(this.producer, [{ topic: this.writesTopic, messages: deletes.map((command) => ({ key: writeCommandKey(command), value: JSON.stringify(command) })) }]);
         found += deletes.length;
-        await batch.heartbeat().catch(() => undefined);
       });
       log.log(`snapshot of ${sweep.source.schema}.${sweep.source.table} completed at ${sweep.version}: ${found} item(s) of ${sweep.entity} left by an earlier snapshot, sent for deletion`);
       total += found;
