@@ -7,7 +7,7 @@ import { bindLogger, KAFKA_PRODUCER } from '@pg2ddb/service';
 import type { Producer } from 'kafkajs';
 import { decodeCommands, type WriteScope } from './decode-commands';
 import { SnapshotSweeper } from './snapshot-sweeper';
-import { DYNAMO_CLIENT, WRITE_SCOPE, WRITER_CONFIG } from './tokens';
+import { SWEEP_DYNAMO_CLIENT, WRITE_SCOPE, WRITER_CONFIG } from './tokens';
 import type { WriterConfig } from './writer-config';
 import { WriterDeadLetters } from './writer-dead-letters';
 import { WriterMetrics } from './writer-metrics';
@@ -27,7 +27,7 @@ export class SweepBatchHandler {
 
   constructor(
     @Inject(WRITER_CONFIG) config: WriterConfig,
-    @Inject(DYNAMO_CLIENT) dynamo: DynamoDBClient,
+    @Inject(SWEEP_DYNAMO_CLIENT) dynamo: DynamoDBClient,
     @Inject(KAFKA_PRODUCER) producer: Producer,
     @Inject(WriterMetrics) metrics: WriterMetrics,
     @Inject(WRITE_SCOPE) private readonly scope: WriteScope,

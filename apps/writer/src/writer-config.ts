@@ -36,6 +36,11 @@ export const writerEnv = {
     parse: int(1, 10),
   },
   PG2DDB_DYNAMO_REQUEST_TIMEOUT_MS: { description: 'abandon one DynamoDB request (and retry it) after this long', default: 15_000, parse: int(100, 600_000) },
+  PG2DDB_SWEEP_REQUEST_TIMEOUT_MS: {
+    description: "abandon one Scan page of a completed snapshot's sweep after this long (a sweep runs in the background; an emulator's page of a large table can take a minute)",
+    default: 300_000,
+    parse: int(1000, 3_600_000),
+  },
   PG2DDB_WRITER_VERSION_CACHE_ITEMS: {
     description:
       "stored versions remembered per owned partition (~450 bytes each), so the version guard's read is skipped for items the writer read or wrote itself (dropped on any rebalance). Off (0) by default: only sound when nothing but this writer changes the table's items (no second pipeline, no manual or restore edits, no Global Tables replica writing); try 5000 then",
